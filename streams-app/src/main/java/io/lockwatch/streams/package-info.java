@@ -1,0 +1,2 @@
+/** The Kafka Streams watchdog (see issue: streams app). */
+package io.lockwatch.streams;
