@@ -33,6 +33,9 @@ public final class RegistryDistribution {
   /** Environment variable: where unpacked distributions are kept (default ~/.cache/lockwatch). */
   public static final String CACHE_DIR_ENV = "LOCKWATCH_CACHE_DIR";
 
+  /** System property: where unpacked distributions are kept; wins over the environment variable. */
+  public static final String CACHE_DIR_PROPERTY = "lockwatch.cache.dir";
+
   private static final String BUILD_INFO = "/lockwatch-devstack.properties";
   private static final String COMPLETE_MARKER = ".lockwatch-unpacked";
 
@@ -62,7 +65,7 @@ public final class RegistryDistribution {
       }
       candidates.add(localRepository().resolve(relativeArchivePath(version)));
     }
-    String cache = env.get(CACHE_DIR_ENV);
+    String cache = System.getProperty(CACHE_DIR_PROPERTY, env.get(CACHE_DIR_ENV));
     Path cacheDir =
         cache != null && !cache.isBlank()
             ? Path.of(cache)

@@ -1,0 +1,67 @@
+package io.lockwatch.cli;
+
+import io.lockwatch.cli.demo.DemoCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code lockwatch} command. */
+@Command(
+    name = "lockwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = LockwatchCli.Version.class,
+    description = "Audit and recovery for distributed locks, on Kafka.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:failed (the message says why; -v shows the stack trace)",
+      "2:bad usage"
+    })
+public final class LockwatchCli {
+
+  /** Exit code for a command that could not do its work. */
+  public static final int FAILED = 1;
+
+  /** Exit code for a command line that does not parse. */
+  public static final int USAGE = 2;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Print the stack trace of a failure.")
+  boolean verbose;
+
+  public static void main(String... args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CliErrors errors = new CliErrors();
+    CommandLine commandLine =
+        new CommandLine(new LockwatchCli())
+            .setOut(out)
+            .setErr(err)
+            .setExecutionExceptionHandler(errors)
+            .setParameterExceptionHandler(errors);
+    commandLine.setExitCodeExceptionMapper(exception -> FAILED);
+    int code = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The version from the jar's manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LockwatchCli.class.getPackage().getImplementationVersion();
+      return new String[] {"lockwatch " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
