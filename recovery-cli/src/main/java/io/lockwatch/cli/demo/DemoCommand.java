@@ -3,6 +3,7 @@ package io.lockwatch.cli.demo;
 import io.lockwatch.cli.DateConverter;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.events.LockEvent;
+import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.registry.RegisteredSchema;
 import io.lockwatch.schemas.serde.AvroSerde;
 import io.lockwatch.schemas.serde.WireFormat;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -28,11 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
 
       Topic<String, LockEvent> events = catalog.lockEvents();
       List<ConsumerRecord<byte[], byte[]>> records =
-          readAll(stack.bootstrapServers(), events.name());
+          BoundedTopicReader.readAll(config, events.name(), Duration.ofSeconds(30));
       AvroSerde<LockEvent> serde = (AvroSerde<LockEvent>) events.valueSerde();
       out.println(
           "Read back from "
@@ -176,34 +172,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String describe(Topic<?, ?> topic) {
     return topic.name() + (topic.cleanupPolicy() == CleanupPolicy.COMPACT ? " (compacted)" : "");
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(
-      String bootstrapServers, String topic) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      records.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
-      return records;
-    }
   }
 
   private static double seconds(Duration duration) {

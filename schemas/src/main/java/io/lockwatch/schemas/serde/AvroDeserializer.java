@@ -102,7 +102,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
           "AvroDeserializer used before configure() and without a registry");
     }
     if (data.length < WireFormat.HEADER_SIZE) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.TRUNCATED_PAYLOAD,
           "Payload of "
               + data.length
@@ -116,7 +116,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
           null);
     }
     if (data[0] != WireFormat.MAGIC_BYTE) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.BAD_MAGIC_BYTE,
           String.format(
               "Unknown magic byte 0x%02x (expected 0x00: not Confluent wire format)", data[0]),
@@ -136,7 +136,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     try {
       value = reader.read(null, decoder);
     } catch (EOFException e) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.TRUNCATED_PAYLOAD,
           "Payload ends before the record is complete",
           topic,
@@ -145,7 +145,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
           schemaId,
           e);
     } catch (AvroTypeException e) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.INCOMPATIBLE_SCHEMA,
           "Cannot read as the reader's schema: " + e.getMessage(),
           topic,
@@ -158,7 +158,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         | IndexOutOfBoundsException
         | NegativeArraySizeException
         | ClassCastException e) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.MALFORMED_PAYLOAD,
           "Payload does not decode with its writer schema: " + e,
           topic,
@@ -169,7 +169,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
     try {
       if (!decoder.isEnd()) {
-        throw error(
+        throw new AvroSerdeException(
             AvroSerdeException.Kind.MALFORMED_PAYLOAD,
             "Unread bytes remain after the record",
             topic,
@@ -179,7 +179,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
             null);
       }
     } catch (IOException e) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.MALFORMED_PAYLOAD,
           "Cannot check the end of the payload: " + e,
           topic,
@@ -207,7 +207,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     try {
       writer = registry.schemaById(schemaId);
     } catch (RegistryException e) {
-      throw error(
+      throw new AvroSerdeException(
           e.isNotFound()
               ? AvroSerdeException.Kind.UNKNOWN_SCHEMA_ID
               : AvroSerdeException.Kind.REGISTRY_FAILURE,
@@ -251,7 +251,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
       Schema reader, Schema writer, String topic, int partition, long offset, int schemaId) {
     var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
     if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw error(
+      throw new AvroSerdeException(
           AvroSerdeException.Kind.INCOMPATIBLE_SCHEMA,
           "Writer schema "
               + writer.getFullName()
@@ -265,16 +265,5 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
           schemaId,
           null);
     }
-  }
-
-  private static AvroSerdeException error(
-      AvroSerdeException.Kind kind,
-      String detail,
-      String topic,
-      int partition,
-      long offset,
-      int schemaId,
-      Throwable cause) {
-    return new AvroSerdeException(kind, detail, topic, partition, offset, schemaId, cause);
   }
 }

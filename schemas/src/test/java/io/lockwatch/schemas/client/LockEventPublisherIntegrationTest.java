@@ -11,7 +11,6 @@ import io.lockwatch.schemas.Fixtures;
 import io.lockwatch.schemas.registry.RegistryClient;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.WireFormat;
-import io.lockwatch.schemas.testing.TopicReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,7 +156,7 @@ class LockEventPublisherIntegrationTest {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> readAll() {
-    return TopicReader.readAll(stack.bootstrapServers(), topic);
+    return Fixtures.readAll(stack, topic);
   }
 
   private List<LockEvent> decoded(List<ConsumerRecord<byte[], byte[]>> records) {

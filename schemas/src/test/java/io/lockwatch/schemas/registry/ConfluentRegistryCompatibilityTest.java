@@ -68,14 +68,7 @@ class ConfluentRegistryCompatibilityTest {
     RegistryClient client = RegistryClient.fromConfig(Map.of("schema.registry.url", url()));
     client.setCompatibility("compat-value", CompatibilityLevel.BACKWARD);
     client.register("compat-value", LockEvent.getClassSchema());
-    Schema incompatible =
-        new Schema.Parser()
-            .parse(
-                LockEvent.getClassSchema()
-                    .toString()
-                    .replace(
-                        "\"name\":\"fencingToken\",\"type\":\"long\"",
-                        "\"name\":\"fencingToken\",\"type\":\"string\""));
+    Schema incompatible = Fixtures.lockEventWithStringToken();
 
     assertThat(client.compatibility("compat-value")).isEqualTo(CompatibilityLevel.BACKWARD);
     assertThatThrownBy(() -> client.register("compat-value", incompatible))

@@ -62,14 +62,7 @@ class RegistryClientIntegrationTest {
   @Test
   void shouldRefuseWithErrorCode409WhenTheChangeIsIncompatible() {
     client.register(subject, LockEvent.getClassSchema());
-    Schema incompatible =
-        new Schema.Parser()
-            .parse(
-                LockEvent.getClassSchema()
-                    .toString()
-                    .replace(
-                        "\"name\":\"fencingToken\",\"type\":\"long\"",
-                        "\"name\":\"fencingToken\",\"type\":\"string\""));
+    Schema incompatible = Fixtures.lockEventWithStringToken();
 
     assertThat(client.testCompatibility(subject, incompatible).compatible()).isFalse();
     assertThatThrownBy(() -> client.register(subject, incompatible))
@@ -81,14 +74,7 @@ class RegistryClientIntegrationTest {
   @Test
   void shouldAllowTheChangeWhenTheSubjectIsSetToNone() {
     client.register(subject, LockEvent.getClassSchema());
-    Schema incompatible =
-        new Schema.Parser()
-            .parse(
-                LockEvent.getClassSchema()
-                    .toString()
-                    .replace(
-                        "\"name\":\"fencingToken\",\"type\":\"long\"",
-                        "\"name\":\"fencingToken\",\"type\":\"string\""));
+    Schema incompatible = Fixtures.lockEventWithStringToken();
 
     client.setCompatibility(subject, CompatibilityLevel.NONE);
 

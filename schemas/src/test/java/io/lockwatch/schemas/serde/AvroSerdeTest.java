@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -125,11 +124,12 @@ class AvroSerdeTest {
 
   @Test
   void shouldDecodeIntoTheNewClassWhenWrittenWithAnEarlierSchema() throws Exception {
-    Schema early = Fixtures.testSchema("/older-producers/LockEvent-early.avsc");
+    Schema early = Fixtures.earlyLockEventSchema();
     int earlyId = registry.register(TOPIC + "-value", early);
+    GenericRecord earlyHeartbeat = Fixtures.earlyLockEvent("HEARTBEAT", 3, AT, null);
 
     LockEvent read =
-        serde.deserializer().deserialize(TOPIC, encode(early, earlyId, earlyHeartbeat(early)));
+        serde.deserializer().deserialize(TOPIC, encode(early, earlyId, earlyHeartbeat));
 
     assertThat(read.getType()).isEqualTo(LockEventType.HEARTBEAT);
     assertThat(read.getFencingToken()).isEqualTo(41);
@@ -210,25 +210,6 @@ class AvroSerdeTest {
       AvroSerde<T> serde, Map<String, ?> config) {
     serde.configure(config, false);
     return serde;
-  }
-
-  private static GenericRecord earlyHeartbeat(Schema early) {
-    GenericRecord record = new GenericData.Record(early);
-    record.put("eventId", "e-1");
-    record.put("lockId", Fixtures.LOCK);
-    record.put("type", new GenericData.EnumSymbol(early.getField("type").schema(), "HEARTBEAT"));
-    record.put("fencingToken", 41L);
-    GenericRecord holder = new GenericData.Record(early.getField("holder").schema());
-    holder.put("nodeId", "node-7");
-    holder.put("host", "node-7.fleet.local");
-    holder.put("pid", 4242L);
-    holder.put("incarnation", "b3f1c2d4");
-    record.put("holder", holder);
-    record.put("occurredAt", AT.toEpochMilli());
-    record.put("sequence", 3L);
-    record.put("heartbeatIntervalMs", null);
-    record.put("reason", null);
-    return record;
   }
 
   static byte[] encode(Schema schema, int id, GenericRecord record) throws Exception {

@@ -9,7 +9,6 @@ import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.schemas.Fixtures;
 import io.lockwatch.schemas.registry.RegistryClient;
-import io.lockwatch.schemas.testing.TopicReader;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,27 +49,12 @@ class WireCompatibilityIntegrationTest {
 
   @Test
   void shouldDecodeIntoTheCurrentClassWhenAnEarlyProducerWroteTheRecord() throws Exception {
-    Schema early = Fixtures.testSchema("/older-producers/LockEvent-early.avsc");
+    Schema early = Fixtures.earlyLockEventSchema();
     int earlyId = registry.register(topic + "-value", early);
-    GenericRecord record = new GenericData.Record(early);
-    record.put("eventId", "early-1");
-    record.put("lockId", Fixtures.LOCK);
-    record.put("type", new GenericData.EnumSymbol(early.getField("type").schema(), "ACQUIRED"));
-    record.put("fencingToken", 41L);
-    GenericRecord holder = new GenericData.Record(early.getField("holder").schema());
-    holder.put("nodeId", "node-7");
-    holder.put("host", "node-7.fleet.local");
-    holder.put("pid", 4242L);
-    holder.put("incarnation", "b3f1c2d4");
-    record.put("holder", holder);
-    record.put("occurredAt", AT.toEpochMilli());
-    record.put("sequence", 0L);
-    record.put("heartbeatIntervalMs", 5000L);
-    record.put("reason", null);
+    GenericRecord record = Fixtures.earlyLockEvent("ACQUIRED", 0, AT, 5000L);
     produceRaw(List.of(AvroSerdeTest.encode(early, earlyId, record)));
 
-    ConsumerRecord<byte[], byte[]> consumed =
-        TopicReader.readAll(stack.bootstrapServers(), topic).get(0);
+    ConsumerRecord<byte[], byte[]> consumed = Fixtures.readAll(stack, topic).get(0);
     LockEvent decoded =
         deserializer.decode(topic, consumed.partition(), consumed.offset(), consumed.value());
 
@@ -97,8 +80,7 @@ class WireCompatibilityIntegrationTest {
     ByteBuffer.wrap(unknownId).putInt(1, 987_654);
     produceRaw(List.of(good, badMagic, shortHeader, cutBody, unknownId));
 
-    List<ConsumerRecord<byte[], byte[]>> records =
-        TopicReader.readAll(stack.bootstrapServers(), topic);
+    List<ConsumerRecord<byte[], byte[]>> records = Fixtures.readAll(stack, topic);
 
     assertThat(
             deserializer
