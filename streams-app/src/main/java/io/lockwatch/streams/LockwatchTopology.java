@@ -1,0 +1,115 @@
+package io.lockwatch.streams;
+
+import io.lockwatch.events.LockState;
+import io.lockwatch.schemas.topics.Topic;
+import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.JudgementGate;
+import io.lockwatch.streams.internals.WatchdogMetrics;
+import io.lockwatch.streams.internals.WatchdogProcessor;
+import io.lockwatch.streams.state.LockStateMachine;
+import io.lockwatch.streams.state.WatchPolicy;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Lockwatch's topology from its inputs alone (no I/O, no lifecycle), so that tests drive
+ * exactly what production runs.
+ *
+ * <pre>
+ *   lock-events ──┐                           ┌─▶ lock-state       (transitions only)
+ *                 ├─▶ watchdog ──────────────┼─▶ alerts
+ *   operator-actions┘   │  stores:            └─▶ reclaim-commands
+ *                       │   lock-state-store  (lock id → LockState, RocksDB, changelogged)
+ *                       │   deadline-index    (check time + lock id, RocksDB, changelogged)
+ *                       └─ wall-clock punctuation: checks the locks whose time has come
+ * </pre>
+ *
+ * <p>Both inputs are keyed by lock id and must have the same number of partitions, so that a lock's
+ * events and its operators' actions meet in the same task.
+ */
+public final class LockwatchTopology {
+  public static final String LOCK_EVENTS_SOURCE = "lock-events-source";
+  public static final String OPERATOR_ACTIONS_SOURCE = "operator-actions-source";
+  public static final String WATCHDOG = "watchdog";
+  public static final String STATE_STORE = "lock-state-store";
+  public static final String INDEX_STORE = "deadline-index";
+  public static final String STATE_SINK = "lock-state-sink";
+  public static final String ALERTS_SINK = "alerts-sink";
+  public static final String COMMANDS_SINK = "reclaim-commands-sink";
+
+  private LockwatchTopology() {}
+
+  /**
+   * The topology.
+   *
+   * @param topics the topic catalog (names and serdes)
+   * @param policy thresholds and reclaim policies
+   * @param checkInterval how often each task checks for due locks (wall-clock punctuation)
+   * @param gate whether a task's input has caught up enough to judge staleness
+   * @param metrics where the watchdog counts what it does
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Topology build(
+      TopicCatalog topics,
+      WatchPolicy policy,
+      Duration checkInterval,
+      JudgementGate gate,
+      WatchdogMetrics metrics) {
+    Topology topology = new Topology();
+    topology.addSource(
+        LOCK_EVENTS_SOURCE,
+        Serdes.String().deserializer(),
+        (Deserializer) topics.lockEvents().valueSerde().deserializer(),
+        topics.lockEvents().name());
+    topology.addSource(
+        OPERATOR_ACTIONS_SOURCE,
+        Serdes.String().deserializer(),
+        (Deserializer) topics.operatorActions().valueSerde().deserializer(),
+        topics.operatorActions().name());
+    LockStateMachine machine = new LockStateMachine(policy);
+    WatchdogProcessor.Names names =
+        new WatchdogProcessor.Names(
+            STATE_STORE, INDEX_STORE, STATE_SINK, ALERTS_SINK, COMMANDS_SINK);
+    topology.addProcessor(
+        WATCHDOG,
+        () ->
+            new WatchdogProcessor(
+                machine, checkInterval, gate, metrics, topics.lockEvents().name(), names),
+        LOCK_EVENTS_SOURCE,
+        OPERATOR_ACTIONS_SOURCE);
+    Topic<String, LockState> lockState = topics.lockState();
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATE_STORE),
+                Serdes.String(),
+                lockState.valueSerde())
+            .withCachingEnabled(),
+        WATCHDOG);
+    // No cache on the index: its keys are written once and removed once, so a cache only churns.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingDisabled(),
+        WATCHDOG);
+    addSink(topology, STATE_SINK, lockState);
+    addSink(topology, ALERTS_SINK, topics.alerts());
+    addSink(topology, COMMANDS_SINK, topics.reclaimCommands());
+    return topology;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <V extends SpecificRecord> void addSink(
+      Topology topology, String name, Topic<String, V> topic) {
+    topology.addSink(
+        name,
+        topic.name(),
+        Serdes.String().serializer(),
+        (Serializer) topic.valueSerde().serializer(),
+        WATCHDOG);
+  }
+}

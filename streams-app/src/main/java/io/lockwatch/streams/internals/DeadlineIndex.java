@@ -1,0 +1,91 @@
+package io.lockwatch.streams.internals;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Locks ordered by when they are next due for a check: keys are the check time (8 bytes,
+ * big-endian, so byte order is time order) followed by the lock id. A check is found with one
+ * bounded range scan; nothing is written on a heartbeat.
+ *
+ * <p>Scans start where the previous one ended, not at the start of the key space: entries are
+ * removed from the low end like a queue, and RocksDB would otherwise step over every tombstone left
+ * by earlier scans until compaction drops them.
+ */
+public final class DeadlineIndex {
+  private static final byte[] NO_VALUE = new byte[0];
+
+  private final KeyValueStore<Bytes, byte[]> store;
+  private long scannedUpTo = -1;
+
+  public DeadlineIndex(KeyValueStore<Bytes, byte[]> store) {
+    this.store = store;
+  }
+
+  public void schedule(Instant at, String lockId) {
+    long millis = at.toEpochMilli();
+    if (scannedUpTo >= 0 && millis < scannedUpTo) {
+      // Only a clock that stepped back files an entry behind the scan; move the scan back to it.
+      scannedUpTo = millis;
+    }
+    store.put(key(millis, lockId), NO_VALUE);
+  }
+
+  /** Entries due at or before {@code now}, oldest first; at most {@code limit}. */
+  public List<Entry> due(Instant now, int limit) {
+    List<Entry> due = new ArrayList<>();
+    long to = now.toEpochMilli();
+    // After a restart the first scan starts at zero once; later scans start after the last one.
+    long from = scannedUpTo < 0 ? 0 : scannedUpTo;
+    try (KeyValueIterator<Bytes, byte[]> range = store.range(lowerBound(from), upperBound(to))) {
+      while (range.hasNext() && due.size() < limit) {
+        KeyValue<Bytes, byte[]> next = range.next();
+        due.add(decode(next.key));
+      }
+    }
+    if (due.size() < limit) {
+      scannedUpTo = to;
+    } else {
+      // Stopped early: the next scan resumes at the last entry's time (entries there may remain).
+      scannedUpTo = due.get(due.size() - 1).at().toEpochMilli();
+    }
+    return due;
+  }
+
+  /** Removes an entry; a plain put of null, which, unlike delete(), does not read first. */
+  public void remove(Entry entry) {
+    store.put(key(entry.at().toEpochMilli(), entry.lockId()), null);
+  }
+
+  static Bytes key(long at, String lockId) {
+    byte[] id = lockId.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(at).put(id).array());
+  }
+
+  private static Bytes lowerBound(long at) {
+    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(at).array());
+  }
+
+  /** The first key after every key of {@code at}: the next millisecond's prefix. */
+  private static Bytes upperBound(long at) {
+    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(at + 1).array());
+  }
+
+  private static Entry decode(Bytes key) {
+    ByteBuffer buffer = ByteBuffer.wrap(key.get());
+    long at = buffer.getLong();
+    return new Entry(
+        Instant.ofEpochMilli(at),
+        new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8));
+  }
+
+  /** One scheduled check. */
+  public record Entry(Instant at, String lockId) {}
+}

@@ -1,0 +1,103 @@
+package io.lockwatch.streams.internals;
+
+import io.lockwatch.events.Alert;
+import io.lockwatch.events.AlertReason;
+import io.lockwatch.streams.state.Outcome;
+import io.lockwatch.streams.state.Transition;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Lockwatch's own counters, shared by all of an instance's tasks: what became of inputs, alerts by
+ * reason, reclaims issued, confirmed and rejected, and the detection delay (threshold crossing,
+ * plus grace, to reclaim command) as a histogram. Thread-safe; read by the metrics endpoint.
+ */
+public final class WatchdogMetrics {
+  /** Upper bounds of the detection-delay histogram's buckets, in seconds. */
+  public static final double[] DELAY_BUCKETS_SECONDS = {
+    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+  };
+
+  private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+  private final Map<AlertReason, LongAdder> alerts = new EnumMap<>(AlertReason.class);
+  private final LongAdder commandsIssued = new LongAdder();
+  private final LongAdder reclaimsConfirmed = new LongAdder();
+  private final LongAdder reclaimsRejected = new LongAdder();
+  private final LongAdder deadLettered = new LongAdder();
+  private final LongAdder[] delayBuckets = new LongAdder[DELAY_BUCKETS_SECONDS.length + 1];
+  private final DoubleAdder delaySumSeconds = new DoubleAdder();
+
+  public WatchdogMetrics() {
+    for (Outcome outcome : Outcome.values()) {
+      outcomes.put(outcome, new LongAdder());
+    }
+    for (AlertReason reason : AlertReason.values()) {
+      alerts.put(reason, new LongAdder());
+    }
+    for (int i = 0; i < delayBuckets.length; i++) {
+      delayBuckets[i] = new LongAdder();
+    }
+  }
+
+  void record(Transition transition) {
+    outcomes.get(transition.outcome()).increment();
+    for (Alert alert : transition.alerts()) {
+      alerts.get(alert.getReason()).increment();
+      if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
+        reclaimsRejected.increment();
+      }
+    }
+    commandsIssued.add(transition.commands().size());
+    transition.detectionDelay().ifPresent(this::recordDelay);
+  }
+
+  void reclaimConfirmed() {
+    reclaimsConfirmed.increment();
+  }
+
+  private void recordDelay(Duration delay) {
+    double seconds = Math.max(0, delay.toNanos() / 1e9);
+    int bucket = 0;
+    while (bucket < DELAY_BUCKETS_SECONDS.length && seconds > DELAY_BUCKETS_SECONDS[bucket]) {
+      bucket++;
+    }
+    delayBuckets[bucket].increment();
+    delaySumSeconds.add(seconds);
+  }
+
+  public long outcomes(Outcome outcome) {
+    return outcomes.get(outcome).sum();
+  }
+
+  public long alerts(AlertReason reason) {
+    return alerts.get(reason).sum();
+  }
+
+  public long commandsIssued() {
+    return commandsIssued.sum();
+  }
+
+  public long reclaimsConfirmed() {
+    return reclaimsConfirmed.sum();
+  }
+
+  public long reclaimsRejected() {
+    return reclaimsRejected.sum();
+  }
+
+  /** Counts per delay bucket (the last one is above every bound), not cumulative. */
+  public long[] delayBucketCounts() {
+    long[] counts = new long[delayBuckets.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = delayBuckets[i].sum();
+    }
+    return counts;
+  }
+
+  public double delaySumSeconds() {
+    return delaySumSeconds.sum();
+  }
+}

@@ -1,2 +1,0 @@
-/** The Kafka Streams watchdog (see issue: streams app). */
-package io.lockwatch.streams;

@@ -1,0 +1,270 @@
+package io.lockwatch.streams;
+
+import io.lockwatch.events.Alert;
+import io.lockwatch.events.AlertReason;
+import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockEventType;
+import io.lockwatch.events.LockState;
+import io.lockwatch.events.OperatorAction;
+import io.lockwatch.events.OperatorActionType;
+import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.registry.SchemaRegistries;
+import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.WatchdogMetrics;
+import io.lockwatch.streams.state.WatchPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * One TopologyTestDriver over Lockwatch's topology, with an in-memory registry of its own, the wall
+ * clock under the test's control, and helpers that speak in locks and holders.
+ */
+final class WatchdogHarness implements AutoCloseable {
+  static final Instant START = Instant.parse("2026-11-23T03:10:00Z");
+  static final String LOCK = "aim_lock_config.conf";
+  static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
+  static final HolderIdentity NODE_7 = holder("node-7", 4242);
+  static final HolderIdentity NODE_4 = holder("node-4", 5151);
+
+  final TopologyTestDriver driver;
+  final TopicCatalog topics;
+  final WatchdogMetrics metrics = new WatchdogMetrics();
+  final AtomicBoolean caughtUp = new AtomicBoolean(true);
+  private final String registryScope = "watchdog-" + UUID.randomUUID();
+  private final TestInputTopic<String, LockEvent> events;
+  private final TestInputTopic<String, OperatorAction> actions;
+  private final TestInputTopic<String, byte[]> rawEvents;
+  private final TestOutputTopic<String, LockState> states;
+  private final TestOutputTopic<String, Alert> alerts;
+  private final TestOutputTopic<String, ReclaimCommand> commands;
+  private final TestOutputTopic<byte[], byte[]> deadLetters;
+  private final Map<String, Long> sequences = new HashMap<>();
+
+  WatchdogHarness(WatchPolicy policy) {
+    Map<String, Object> config = Map.of("schema.registry.url", "mock://" + registryScope);
+    topics = TopicCatalog.fromConfig(config);
+    Properties props = new Properties();
+    props.putAll(LockwatchStreamsConfig.streamsDefaults(topics));
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockwatch-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver =
+        new TopologyTestDriver(
+            LockwatchTopology.build(
+                topics, policy, CHECK_INTERVAL, partition -> caughtUp.get(), metrics),
+            props,
+            START);
+    events =
+        driver.createInputTopic(
+            topics.lockEvents().name(),
+            new StringSerializer(),
+            topics.lockEvents().valueSerde().serializer());
+    actions =
+        driver.createInputTopic(
+            topics.operatorActions().name(),
+            new StringSerializer(),
+            topics.operatorActions().valueSerde().serializer());
+    rawEvents =
+        driver.createInputTopic(
+            topics.lockEvents().name(), new StringSerializer(), new ByteArraySerializer());
+    states =
+        driver.createOutputTopic(
+            topics.lockState().name(),
+            new StringDeserializer(),
+            topics.lockState().valueSerde().deserializer());
+    alerts =
+        driver.createOutputTopic(
+            topics.alerts().name(),
+            new StringDeserializer(),
+            topics.alerts().valueSerde().deserializer());
+    commands =
+        driver.createOutputTopic(
+            topics.reclaimCommands().name(),
+            new StringDeserializer(),
+            topics.reclaimCommands().valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static WatchPolicy.Builder policy() {
+    return WatchPolicy.builder()
+        .missedBeats(3)
+        .defaultThreshold(Duration.ofSeconds(30))
+        .confirmTimeout(Duration.ofSeconds(60));
+  }
+
+  Instant now() {
+    return START.plus(elapsed);
+  }
+
+  private Duration elapsed = Duration.ZERO;
+
+  /** Moves Lockwatch's wall clock, running the punctuations that fall due. */
+  void advance(Duration duration) {
+    elapsed = elapsed.plus(duration);
+    driver.advanceWallClockTime(duration);
+  }
+
+  /** Moves the wall clock in steps, as a real punctuator that fires every step would see it. */
+  void advanceInSteps(Duration total, Duration step) {
+    for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plus(step)) {
+      advance(step);
+    }
+  }
+
+  void acquire(HolderIdentity holder, long token, Duration interval) {
+    acquire(LOCK, holder, token, interval);
+  }
+
+  void acquire(String lockId, HolderIdentity holder, long token, Duration interval) {
+    sequences.put(lockId + "/" + holder.getNodeId() + "/" + token, 0L);
+    pipe(
+        event(lockId, LockEventType.ACQUIRED, holder, token, 0, now())
+            .setHeartbeatIntervalMs(interval.toMillis())
+            .build());
+  }
+
+  void heartbeat(HolderIdentity holder, long token) {
+    heartbeat(LOCK, holder, token, now());
+  }
+
+  void heartbeat(String lockId, HolderIdentity holder, long token, Instant holderClock) {
+    long sequence = sequences.merge(lockId + "/" + holder.getNodeId() + "/" + token, 1L, Long::sum);
+    pipe(event(lockId, LockEventType.HEARTBEAT, holder, token, sequence, holderClock).build());
+  }
+
+  void release(HolderIdentity holder, long token) {
+    long sequence = sequences.merge(LOCK + "/" + holder.getNodeId() + "/" + token, 1L, Long::sum);
+    pipe(
+        event(LOCK, LockEventType.RELEASED, holder, token, sequence, now())
+            .setReason("done")
+            .build());
+  }
+
+  void reclaimed(ReclaimCommand command) {
+    pipe(
+        event(
+                command.getLockId(),
+                LockEventType.RECLAIMED,
+                command.getHolder(),
+                command.getFencingToken(),
+                command.getLastHeartbeatSequence(),
+                now())
+            .setCommandId(command.getCommandId())
+            .setActor("trigger-1")
+            .build());
+  }
+
+  void reclaimRejected(ReclaimCommand command, String reason) {
+    pipe(
+        event(
+                command.getLockId(),
+                LockEventType.RECLAIM_REJECTED,
+                command.getHolder(),
+                command.getFencingToken(),
+                command.getLastHeartbeatSequence(),
+                now())
+            .setCommandId(command.getCommandId())
+            .setActor("trigger-1")
+            .setReason(reason)
+            .build());
+  }
+
+  void operator(OperatorActionType type, long token) {
+    actions.pipeInput(
+        LOCK,
+        OperatorAction.newBuilder()
+            .setActionId(UUID.randomUUID().toString())
+            .setLockId(LOCK)
+            .setType(type)
+            .setFencingToken(token)
+            .setOperator("maria")
+            .setReason("hold point cleared")
+            .setRequestedAt(now())
+            .build(),
+        now());
+  }
+
+  void pipe(LockEvent event) {
+    events.pipeInput(new TestRecord<>(event.getLockId(), event, now()));
+  }
+
+  void pipeRaw(String key, byte[] value) {
+    rawEvents.pipeInput(key, value, now());
+  }
+
+  static LockEvent.Builder event(
+      String lockId,
+      LockEventType type,
+      HolderIdentity holder,
+      long token,
+      long sequence,
+      Instant at) {
+    return LockEvent.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setLockId(lockId)
+        .setType(type)
+        .setFencingToken(token)
+        .setHolder(holder)
+        .setOccurredAt(at)
+        .setSequence(sequence);
+  }
+
+  List<LockState> states() {
+    return states.readValuesToList();
+  }
+
+  List<Alert> alerts() {
+    return alerts.readValuesToList();
+  }
+
+  List<AlertReason> alertReasons() {
+    return alerts().stream().map(Alert::getReason).toList();
+  }
+
+  List<ReclaimCommand> commands() {
+    return commands.readValuesToList();
+  }
+
+  List<TestRecord<byte[], byte[]>> deadLetters() {
+    return new ArrayList<>(deadLetters.readRecordsToList());
+  }
+
+  LockState stored(String lockId) {
+    KeyValueStore<String, LockState> store = driver.getKeyValueStore(LockwatchTopology.STATE_STORE);
+    return store.get(lockId);
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    SchemaRegistries.dropInMemoryScope(registryScope);
+  }
+
+  private static HolderIdentity holder(String node, long pid) {
+    return HolderIdentity.newBuilder()
+        .setNodeId(node)
+        .setHost(node + ".fleet.local")
+        .setPid(pid)
+        .setIncarnation(node + "-run-1")
+        .build();
+  }
+}
