@@ -207,6 +207,11 @@ final class WatchdogHarness implements AutoCloseable {
     events.pipeInput(new TestRecord<>(event.getLockId(), event, now()));
   }
 
+  /** Pipes an event under a key of the caller's choosing (the contract says: its lock id). */
+  void pipeKeyed(String key, LockEvent event) {
+    events.pipeInput(new TestRecord<>(key, event, now()));
+  }
+
   void pipeRaw(String key, byte[] value) {
     rawEvents.pipeInput(key, value, now());
   }
