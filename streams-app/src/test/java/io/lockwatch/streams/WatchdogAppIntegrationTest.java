@@ -1,0 +1,334 @@
+package io.lockwatch.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lockwatch.devstack.DevStack;
+import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.client.BoundedTopicReader;
+import io.lockwatch.schemas.client.LockEventPublisher;
+import io.lockwatch.schemas.contract.ReclaimCommandIds;
+import io.lockwatch.schemas.serde.AvroDeserializer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The streams app's main in a JVM of its own, on the embedded broker and registry: a frozen holder
+ * is reclaimed within threshold + 1 s, and killing the app without a clean shutdown and starting it
+ * again issues no second command for that token.
+ */
+@ExtendWith(DevStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WatchdogAppIntegrationTest {
+
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+  private static final Duration THRESHOLD = INTERVAL.multipliedBy(3);
+  private static final HolderIdentity NODE_7 =
+      HolderIdentity.newBuilder()
+          .setNodeId("node-7")
+          .setHost("node-7.fleet.local")
+          .setPid(4242)
+          .setIncarnation("run-1")
+          .build();
+  private static final String LOCK = "aim_lock_config.conf";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private DevStack stack;
+  private Path work;
+  private Path configFile;
+  private Map<String, Object> clientConfig;
+  private String prefix;
+  private int httpPort;
+  private Process app;
+
+  @BeforeAll
+  void startApp(DevStack stack) throws Exception {
+    this.stack = stack;
+    work = Files.createTempDirectory("lockwatch-app-it-");
+    prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    httpPort = freePort();
+    clientConfig = new HashMap<>(stack.clientConfig());
+    for (String role :
+        List.of(
+            "lock-events",
+            "lock-state",
+            "alerts",
+            "reclaim-commands",
+            "operator-actions",
+            "dead-letter")) {
+      clientConfig.put("lockwatch.topic." + role, prefix + "." + role);
+    }
+    StringBuilder properties = new StringBuilder();
+    clientConfig.forEach(
+        (key, value) -> properties.append(key).append('=').append(value).append('\n'));
+    properties
+        .append("lockwatch.application.id=")
+        .append(prefix)
+        .append('\n')
+        .append("lockwatch.threshold.missed-beats=3\n")
+        .append("lockwatch.check.interval.ms=100\n")
+        .append("lockwatch.http.port=")
+        .append(httpPort)
+        .append('\n')
+        .append("lockwatch.topics.partitions=3\n")
+        .append("state.dir=")
+        .append(work.resolve("state"))
+        .append('\n')
+        // A killed instance leaves the group after 6 s instead of 45 s.
+        .append("session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
+    configFile = Files.writeString(work.resolve("lockwatch.properties"), properties);
+    app = launch("first");
+    awaitReady();
+  }
+
+  @AfterAll
+  void stopApp() {
+    if (app != null) {
+      app.destroy();
+      try {
+        app.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      app.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldIssueTheReclaimWithinThresholdPlusOneSecondWhenAHolderFreezes() throws Exception {
+    Instant lastHeartbeat;
+    try (LockEventPublisher node7 = LockEventPublisher.create(clientConfig, NODE_7)) {
+      node7.acquired(LOCK, 41, INTERVAL).get(10, TimeUnit.SECONDS);
+      for (int beat = 0; beat < 3; beat++) {
+        Thread.sleep(INTERVAL.toMillis());
+        node7.heartbeat(LOCK, 41).get(10, TimeUnit.SECONDS);
+      }
+      lastHeartbeat = Instant.now();
+    }
+
+    ReclaimCommand command = awaitCommand(Duration.ofSeconds(20));
+    Instant seen = Instant.now();
+
+    assertThat(command.getCommandId()).isEqualTo(ReclaimCommandIds.of(LOCK, 41));
+    assertThat(command.getFencingToken()).isEqualTo(41);
+    assertThat(command.getLastHeartbeatSequence()).isEqualTo(3);
+    Duration delay = Duration.between(lastHeartbeat, seen);
+    System.out.println(
+        "Reclaim command read "
+            + delay.toMillis()
+            + " ms after the last heartbeat (threshold "
+            + THRESHOLD.toMillis()
+            + " ms)");
+    assertThat(delay).isLessThanOrEqualTo(THRESHOLD.plusSeconds(1));
+    System.out.println(
+        "Last heartbeat observed by Lockwatch "
+            + Duration.between(lastHeartbeat, command.getLastHeartbeatObservedAt()).toMillis()
+            + " ms after it was acknowledged; command issued at +"
+            + Duration.between(lastHeartbeat, command.getIssuedAt()).toMillis()
+            + " ms");
+    Duration detection =
+        Duration.between(
+            command.getLastHeartbeatObservedAt().plus(THRESHOLD), command.getIssuedAt());
+    System.out.println(
+        "Detection delay (threshold crossing to command): " + detection.toMillis() + " ms");
+    assertThat(detection).isLessThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  @Order(2)
+  void shouldServeTheLockStateOverHttpWhenAsked() throws Exception {
+    HttpResponse<String> lock = get("/locks/" + LOCK);
+    assertThat(lock.statusCode()).isEqualTo(200);
+    assertThat(lock.body())
+        .contains("\"status\" : \"RECLAIM_PENDING\"")
+        .contains("\"fencingToken\" : 41");
+    HttpResponse<String> pending = get("/locks?status=reclaim_pending&prefix=aim_");
+    assertThat(pending.body()).contains("\"count\" : 1");
+    assertThat(get("/locks?status=HELD").body()).contains("\"count\" : 0");
+    assertThat(get("/locks/no-such-lock").statusCode()).isEqualTo(404);
+    assertThat(get("/locks?status=sleepy").statusCode()).isEqualTo(400);
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    String metrics = get("/metrics").body();
+    assertThat(metrics)
+        .contains("lockwatch_reclaims_issued_total 1")
+        .contains("lockwatch_locks{status=\"RECLAIM_PENDING\"} 1")
+        .contains("lockwatch_detection_delay_seconds_count 1")
+        .contains("kafka_stream_thread_process_rate");
+  }
+
+  @Test
+  @Order(3)
+  void shouldIssueNoSecondCommandWhenKilledAndRestarted() throws Exception {
+    app.destroyForcibly();
+    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    app = launch("after-kill");
+    awaitReady();
+    // Long enough for every check of the lock to have come due again several times.
+    Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
+
+    List<ReclaimCommand> commands = commands();
+
+    assertThat(commands)
+        .extracting(ReclaimCommand::getCommandId)
+        .containsExactly(ReclaimCommandIds.of(LOCK, 41));
+  }
+
+  @Test
+  @Order(4)
+  void shouldDeadLetterAnUndecodablePayloadAndGoOn() throws Exception {
+    byte[] json = "{\"lockId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(prefix + ".lock-events", "x", json))
+          .get(10, TimeUnit.SECONDS);
+    }
+
+    ConsumerRecord<byte[], byte[]> dead =
+        awaitFirst(prefix + ".dead-letter", Duration.ofSeconds(20));
+
+    assertThat(dead.value()).isEqualTo(json);
+    Map<String, String> headers = new HashMap<>();
+    for (Header header : dead.headers()) {
+      headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+    }
+    assertThat(headers)
+        .containsEntry("__streams.errors.topic", prefix + ".lock-events")
+        .containsKey("__streams.errors.offset");
+    assertThat(headers.get("__streams.errors.message")).startsWith("Unknown magic byte 0x7b");
+    assertThat(get("/health/ready").statusCode()).as("still running").isEqualTo(200);
+  }
+
+  private Process launch(String name) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(
+            java.toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            LockwatchApp.class.getName(),
+            "--config",
+            configFile.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve("app-" + name + ".log").toFile())
+        .start();
+  }
+
+  private void awaitReady() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(app.isAlive()).as("app alive; see %s", work).isTrue();
+      try {
+        if (get("/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYetListening) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the app did not become ready; logs in " + work);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private ReclaimCommand awaitCommand(Duration timeout) throws Exception {
+    ConsumerRecord<byte[], byte[]> record = awaitFirst(prefix + ".reclaim-commands", timeout);
+    AvroDeserializer<ReclaimCommand> deserializer = AvroDeserializer.forType(ReclaimCommand.class);
+    deserializer.configure(clientConfig, false);
+    return deserializer.deserialize(record.topic(), record.value());
+  }
+
+  private List<ReclaimCommand> commands() throws Exception {
+    AvroDeserializer<ReclaimCommand> deserializer = AvroDeserializer.forType(ReclaimCommand.class);
+    deserializer.configure(clientConfig, false);
+    List<ReclaimCommand> commands = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record :
+        BoundedTopicReader.readAll(
+            clientConfig, prefix + ".reclaim-commands", Duration.ofSeconds(30))) {
+      commands.add(deserializer.deserialize(record.topic(), record.value()));
+    }
+    return commands;
+  }
+
+  /**
+   * The first committed record of {@code topic}; assigned, not subscribed, so no group join delays
+   * it.
+   */
+  private ConsumerRecord<byte[], byte[]> awaitFirst(String topic, Duration timeout) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A read_committed long poll is not woken by the commit marker: it waits out fetch.max.wait.ms
+    // (500 ms by default). Reclaim triggers want commands promptly, so they poll with a short wait.
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+          return record;
+        }
+      }
+    }
+    throw new AssertionError(
+        "nothing on " + topic + " within " + timeout + "; app logs in " + work);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
