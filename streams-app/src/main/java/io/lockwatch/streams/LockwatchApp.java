@@ -2,7 +2,7 @@ package io.lockwatch.streams;
 
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.http.LockwatchHttpServer;
-import io.lockwatch.streams.internals.ConsumerLagGate;
+import io.lockwatch.streams.internals.OffsetLagGate;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
@@ -44,10 +43,20 @@ public final class LockwatchApp implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean failed;
 
-  private LockwatchApp(KafkaStreams streams, LockwatchHttpServer http, WatchdogMetrics metrics) {
+  private final OffsetLagGate gate;
+  private final Admin admin;
+
+  private LockwatchApp(
+      KafkaStreams streams,
+      LockwatchHttpServer http,
+      WatchdogMetrics metrics,
+      OffsetLagGate gate,
+      Admin admin) {
     this.streams = streams;
     this.http = http;
     this.metrics = metrics;
+    this.gate = gate;
+    this.admin = admin;
   }
 
   public static void main(String[] args) {
@@ -108,19 +117,20 @@ public final class LockwatchApp implements AutoCloseable {
     props.put(
         StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
 
-    AtomicReference<KafkaStreams> running = new AtomicReference<>();
-    ConsumerLagGate gate =
-        new ConsumerLagGate(
-            () -> running.get() == null ? Map.of() : running.get().metrics(),
+    Admin admin = Admin.create(clientConfig);
+    OffsetLagGate gate =
+        new OffsetLagGate(
+            admin,
+            config.applicationId(),
+            topics.lockEvents().name(),
             config.judgementMaxLag(),
-            100);
+            Duration.ofMillis(200));
     KafkaStreams streams =
         new KafkaStreams(
             LockwatchTopology.build(
                 topics, config.watchPolicy(), config.checkInterval(), gate, metrics),
             props);
-    running.set(streams);
-    LockwatchApp app = new LockwatchApp(streams, http, metrics);
+    LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
     streams.setGlobalStateRestoreListener(new RestoreProgress());
     streams.setStateListener(
         (newState, oldState) -> {
@@ -167,6 +177,8 @@ public final class LockwatchApp implements AutoCloseable {
     LOG.info("Stopping Lockwatch");
     http.close();
     streams.close(CLOSE_TIMEOUT);
+    gate.close();
+    admin.close(Duration.ofSeconds(5));
     stopped.countDown();
   }
 

@@ -1,6 +1,7 @@
 package io.lockwatch.streams;
 
 import io.lockwatch.events.ReclaimPolicy;
+import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.state.WatchPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.config.ConfigException;
  *   <tr><td>lockwatch.reclaim.grace.ms</td><td>0</td><td>wait between stale and reclaim ("lock-delay")</td></tr>
  *   <tr><td>lockwatch.reclaim.confirm-timeout.ms</td><td>60000</td><td>re-alert a reclaim not confirmed or rejected by then</td></tr>
  *   <tr><td>lockwatch.check.interval.ms</td><td>250</td><td>how often each task looks for due locks</td></tr>
- *   <tr><td>lockwatch.judgement.max-lag</td><td>500</td><td>judge staleness only while the input lag is at most this many records</td></tr>
+ *   <tr><td>lockwatch.judgement.max-lag</td><td>500</td><td>judge staleness only while the task has processed its input to within this many records of the end</td></tr>
  *   <tr><td>lockwatch.http.host / .port</td><td>127.0.0.1 / 8080</td><td>the read-only HTTP API (port 0: any free port)</td></tr>
  *   <tr><td>lockwatch.http.advertised</td><td>host:port</td><td>how other instances reach this one's API (application.server)</td></tr>
  *   <tr><td>lockwatch.topics.create</td><td>true</td><td>create missing topics at start</td></tr>
@@ -82,19 +83,16 @@ public final class LockwatchConfig {
           "lockwatch.http.advertised",
           "lockwatch.topics.create",
           "lockwatch.topics.partitions",
-          "lockwatch.topics.replication-factor",
-          "lockwatch.topic.lock-events",
-          "lockwatch.topic.lock-state",
-          "lockwatch.topic.alerts",
-          "lockwatch.topic.reclaim-commands",
-          "lockwatch.topic.operator-actions",
-          "lockwatch.topic.dead-letter");
+          "lockwatch.topics.replication-factor");
 
   private final Map<String, String> values;
 
   private LockwatchConfig(Map<String, String> values) {
     for (String key : values.keySet()) {
-      if (key.startsWith(PREFIX) && !KNOWN_KEYS.contains(key)) {
+      boolean topicName =
+          key.startsWith(TopicCatalog.TOPIC_PREFIX)
+              && TopicCatalog.ROLES.contains(key.substring(TopicCatalog.TOPIC_PREFIX.length()));
+      if (key.startsWith(PREFIX) && !KNOWN_KEYS.contains(key) && !topicName) {
         throw new ConfigException(
             "Unknown setting "
                 + key

@@ -10,6 +10,7 @@ import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
 import io.lockwatch.schemas.serde.AvroDeserializer;
+import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -85,16 +86,7 @@ class WatchdogAppIntegrationTest {
     prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
     httpPort = freePort();
     clientConfig = new HashMap<>(stack.clientConfig());
-    for (String role :
-        List.of(
-            "lock-events",
-            "lock-state",
-            "alerts",
-            "reclaim-commands",
-            "operator-actions",
-            "dead-letter")) {
-      clientConfig.put("lockwatch.topic." + role, prefix + "." + role);
-    }
+    clientConfig.putAll(TopicCatalog.namedWithPrefix(prefix));
     StringBuilder properties = new StringBuilder();
     clientConfig.forEach(
         (key, value) -> properties.append(key).append('=').append(value).append('\n'));
@@ -196,19 +188,61 @@ class WatchdogAppIntegrationTest {
 
   @Test
   @Order(3)
-  void shouldIssueNoSecondCommandWhenKilledAndRestarted() throws Exception {
-    app.destroyForcibly();
-    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    app = launch("after-kill");
-    awaitReady();
-    // Long enough for every check of the lock to have come due again several times.
-    Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
+  void shouldIssueNoSecondCommandAndSpareALiveLockWhenKilledAndRestarted() throws Exception {
+    HolderIdentity node4 =
+        HolderIdentity.newBuilder(NODE_7).setNodeId("node-4").setPid(5151).build();
+    java.util.concurrent.atomic.AtomicBoolean beating =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread liveHolder;
+    try (LockEventPublisher publisher = LockEventPublisher.create(clientConfig, node4)) {
+      publisher.acquired("live.conf", 7, INTERVAL).get(10, TimeUnit.SECONDS);
+      liveHolder =
+          new Thread(
+              () -> {
+                while (beating.get()) {
+                  publisher.heartbeat("live.conf", 7);
+                  try {
+                    Thread.sleep(INTERVAL.toMillis());
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      liveHolder.start();
+      Thread.sleep(2_000);
+      // A holder that dies right before Lockwatch does: it goes stale while Lockwatch is down.
+      publisher.acquired("dead.conf", 3, INTERVAL).get(10, TimeUnit.SECONDS);
+      // Let Lockwatch process and commit that acquire (well within the 3 s threshold).
+      Thread.sleep(1_000);
 
-    List<ReclaimCommand> commands = commands();
+      app.destroyForcibly();
+      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      // Down for twice the threshold; live.conf keeps heartbeating into the topic meanwhile.
+      Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
+      app = launch("after-kill");
+      awaitReady();
+      Instant ready = Instant.now();
+      Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
+      beating.set(false);
+      liveHolder.join();
 
-    assertThat(commands)
-        .extracting(ReclaimCommand::getCommandId)
-        .containsExactly(ReclaimCommandIds.of(LOCK, 41));
+      List<ReclaimCommand> commands = commands();
+
+      assertThat(commands)
+          .extracting(ReclaimCommand::getCommandId)
+          .containsExactlyInAnyOrder(
+              ReclaimCommandIds.of(LOCK, 41), ReclaimCommandIds.of("dead.conf", 3));
+      ReclaimCommand dead =
+          commands.stream()
+              .filter(command -> command.getLockId().equals("dead.conf"))
+              .findFirst()
+              .orElseThrow();
+      System.out.println(
+          "dead.conf reclaimed "
+              + Duration.between(ready, dead.getIssuedAt()).toMillis()
+              + " ms after the restarted app was ready");
+      assertThat(Duration.between(ready, dead.getIssuedAt())).isLessThan(Duration.ofSeconds(2));
+    }
   }
 
   @Test

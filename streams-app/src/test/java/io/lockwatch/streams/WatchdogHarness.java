@@ -10,6 +10,7 @@ import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.OperatorActionType;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.registry.SchemaRegistries;
+import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import io.lockwatch.streams.state.WatchPolicy;
@@ -22,9 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -68,40 +67,28 @@ final class WatchdogHarness implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             LockwatchTopology.build(
-                topics, policy, CHECK_INTERVAL, partition -> caughtUp.get(), metrics),
+                topics, policy, CHECK_INTERVAL, (partition, nextOffset) -> caughtUp.get(), metrics),
             props,
             START);
-    events =
-        driver.createInputTopic(
-            topics.lockEvents().name(),
-            new StringSerializer(),
-            topics.lockEvents().valueSerde().serializer());
-    actions =
-        driver.createInputTopic(
-            topics.operatorActions().name(),
-            new StringSerializer(),
-            topics.operatorActions().valueSerde().serializer());
+    events = input(topics.lockEvents());
+    actions = input(topics.operatorActions());
     rawEvents =
         driver.createInputTopic(
             topics.lockEvents().name(), new StringSerializer(), new ByteArraySerializer());
-    states =
-        driver.createOutputTopic(
-            topics.lockState().name(),
-            new StringDeserializer(),
-            topics.lockState().valueSerde().deserializer());
-    alerts =
-        driver.createOutputTopic(
-            topics.alerts().name(),
-            new StringDeserializer(),
-            topics.alerts().valueSerde().deserializer());
-    commands =
-        driver.createOutputTopic(
-            topics.reclaimCommands().name(),
-            new StringDeserializer(),
-            topics.reclaimCommands().valueSerde().deserializer());
-    deadLetters =
-        driver.createOutputTopic(
-            topics.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    states = output(topics.lockState());
+    alerts = output(topics.alerts());
+    commands = output(topics.reclaimCommands());
+    deadLetters = output(topics.deadLetter());
+  }
+
+  private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+    return driver.createInputTopic(
+        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+    return driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
   }
 
   static WatchPolicy.Builder policy() {

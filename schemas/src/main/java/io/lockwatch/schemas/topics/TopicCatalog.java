@@ -36,6 +36,17 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class TopicCatalog {
 
   public static final String TOPIC_PREFIX = "lockwatch.topic.";
+
+  /** The topics' roles: each is named by the setting {@code lockwatch.topic.<role>}. */
+  public static final List<String> ROLES =
+      List.of(
+          "lock-events",
+          "lock-state",
+          "alerts",
+          "reclaim-commands",
+          "operator-actions",
+          "dead-letter");
+
   private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   private final Topic<String, LockEvent> lockEvents;
@@ -76,6 +87,17 @@ public final class TopicCatalog {
   /** The catalog with serdes on a registry the caller already has. */
   public static TopicCatalog withRegistry(Map<String, ?> config, SchemaRegistry registry) {
     return new TopicCatalog(config, registry);
+  }
+
+  /**
+   * Settings that name every topic {@code <prefix>.<role>}: a catalog of its own, e.g. per test.
+   */
+  public static Map<String, String> namedWithPrefix(String prefix) {
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    for (String role : ROLES) {
+      names.put(TOPIC_PREFIX + role, prefix + "." + role);
+    }
+    return names;
   }
 
   public Topic<String, LockEvent> lockEvents() {

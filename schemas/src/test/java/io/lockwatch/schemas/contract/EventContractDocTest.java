@@ -2,6 +2,7 @@ package io.lockwatch.schemas.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,14 +31,7 @@ class EventContractDocTest {
   @Test
   void shouldListEveryTopicWhenTheCatalogChanges() throws Exception {
     String doc = Files.readString(DOC);
-    for (String role :
-        List.of(
-            "lock-events",
-            "lock-state",
-            "alerts",
-            "reclaim-commands",
-            "operator-actions",
-            "dead-letter")) {
+    for (String role : TopicCatalog.ROLES) {
       assertThat(doc).contains("| `lockwatch." + role + "` | `lockwatch.topic." + role + "` |");
     }
   }

@@ -42,6 +42,7 @@ public final class WatchdogProcessor
   private KeyValueStore<String, LockState> states;
   private DeadlineIndex index;
   private TopicPartition input;
+  private long nextInputOffset = -1;
 
   /** Store and child-node names the processor is wired to. */
   public record Names(
@@ -82,6 +83,10 @@ public final class WatchdogProcessor
     String lockId = record.key();
     SpecificRecord value = record.value();
     Transition transition;
+    context
+        .recordMetadata()
+        .filter(metadata -> metadata.topic().equals(lockEventsTopic))
+        .ifPresent(metadata -> nextInputOffset = metadata.offset() + 1);
     if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
       transition = machine.onEvent(states.get(lockId), event, now);
@@ -101,7 +106,7 @@ public final class WatchdogProcessor
   }
 
   private void checkDueLocks(long timestamp) {
-    if (!gate.caughtUp(input)) {
+    if (!gate.caughtUp(input, nextInputOffset)) {
       // Unread heartbeats may be waiting: judging now could reclaim a live lock.
       return;
     }
