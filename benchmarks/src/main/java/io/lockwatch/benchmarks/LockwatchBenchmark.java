@@ -61,7 +61,7 @@ import org.apache.kafka.streams.state.Stores;
  *       Target: p99 at most 1 s.
  * </ol>
  *
- * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000}.
+ * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abc}.
  */
 public final class LockwatchBenchmark {
   private static final HolderIdentity HOLDER =
@@ -78,7 +78,15 @@ public final class LockwatchBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> options =
         new HashMap<>(
-            Map.of("events", "3000000", "locks", "100000", "sizes", "10000,100000,1000000"));
+            Map.of(
+                "events",
+                "3000000",
+                "locks",
+                "100000",
+                "sizes",
+                "10000,100000,1000000",
+                "only",
+                "abc"));
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -88,9 +96,17 @@ public final class LockwatchBenchmark {
     System.out.printf(
         "Lockwatch benchmarks on %d cores, %d MB heap%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    String only = options.get("only");
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
-      throughput(kafka, events, locks);
-      detectionDelay(kafka);
+      if (only.contains("a")) {
+        throughput(kafka, events, locks);
+      }
+      if (only.contains("c")) {
+        detectionDelay(kafka);
+      }
+    }
+    if (!only.contains("b")) {
+      return;
     }
     List<Integer> sizes = new ArrayList<>();
     for (String size : options.get("sizes").split(",")) {
