@@ -61,7 +61,8 @@ import org.apache.kafka.streams.state.Stores;
  *       Target: p99 at most 1 s.
  * </ol>
  *
- * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abc}.
+ * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abc
+ * guarantees=exactly_once_v2,at_least_once}.
  */
 public final class LockwatchBenchmark {
   private static final HolderIdentity HOLDER =
@@ -99,7 +100,7 @@ public final class LockwatchBenchmark {
     String only = options.get("only");
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
       if (only.contains("a")) {
-        throughput(kafka, events, locks);
+        throughput(kafka, events, locks, List.of(options.get("guarantees").split(",")));
       }
       if (only.contains("c")) {
         detectionDelay(kafka);
@@ -117,7 +118,8 @@ public final class LockwatchBenchmark {
 
   // ---------------------------------------------------------------- (a) throughput
 
-  private static void throughput(EmbeddedKafka kafka, int events, int locks) throws Exception {
+  private static void throughput(
+      EmbeddedKafka kafka, int events, int locks, List<String> guarantees) throws Exception {
     Map<String, Object> client = clientConfig(kafka, "tp");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
     createTopics(kafka, topics);
@@ -130,7 +132,7 @@ public final class LockwatchBenchmark {
         "    rate measured over the last two thirds of the events (the first third warms up the JIT)");
     System.out.printf(
         "    %-16s %18s %18s %8s%n", "guarantee", "minimal RMW ev/s", "Lockwatch ev/s", "ratio");
-    for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
+    for (String guarantee : guarantees) {
       AtomicLong baselineCount = new AtomicLong();
       double baseline =
           run(
@@ -140,12 +142,17 @@ public final class LockwatchBenchmark {
               events,
               baselineCount::get,
               minimalReadModifyWrite(topics.lockEvents().name(), baselineCount),
-              Map.of());
+              LockwatchStreamsConfig.PRODUCER_TUNING);
       WatchdogMetrics metrics = new WatchdogMetrics();
       WatchPolicy policy = WatchPolicy.builder().missedBeats(3).build();
       Topology lockwatch =
           LockwatchTopology.build(
-              topics, policy, Duration.ofMillis(250), JudgementGate.open(), metrics);
+              topics,
+              policy,
+              Duration.ofMillis(250),
+              JudgementGate.open(),
+              metrics,
+              LockwatchStreamsConfig.cacheLockState(guarantee));
       LongSupplier processed =
           () -> {
             long total = 0;
@@ -222,6 +229,9 @@ public final class LockwatchBenchmark {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L << 20);
     props.put("auto.offset.reset", "earliest");
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith("streams."))
+        .forEach(name -> props.put(name.substring("streams.".length()), System.getProperty(name)));
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       streams.start();
       long third = events / 3;
@@ -290,7 +300,8 @@ public final class LockwatchBenchmark {
             WatchPolicy.builder().missedBeats(3).build(),
             Duration.ofMillis(250),
             JudgementGate.open(),
-            metrics);
+            metrics,
+            false);
     Properties props = new Properties();
     props.putAll(LockwatchStreamsConfig.streamsDefaults(topics));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-delay-" + UUID.randomUUID());
@@ -456,7 +467,7 @@ public final class LockwatchBenchmark {
       Instant start = Instant.parse("2026-11-23T03:00:00Z");
       Topology topology =
           LockwatchTopology.build(
-              topics, policy, tick, JudgementGate.open(), new WatchdogMetrics());
+              topics, policy, tick, JudgementGate.open(), new WatchdogMetrics(), false);
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, start)) {
         TestInputTopic<String, LockEvent> input =
             driver.createInputTopic(

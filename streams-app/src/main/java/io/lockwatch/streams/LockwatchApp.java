@@ -128,7 +128,13 @@ public final class LockwatchApp implements AutoCloseable {
     KafkaStreams streams =
         new KafkaStreams(
             LockwatchTopology.build(
-                topics, config.watchPolicy(), config.checkInterval(), gate, metrics),
+                topics,
+                config.watchPolicy(),
+                config.checkInterval(),
+                gate,
+                metrics,
+                LockwatchStreamsConfig.cacheLockState(
+                    String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))),
             props);
     LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
     streams.setGlobalStateRestoreListener(new RestoreProgress());

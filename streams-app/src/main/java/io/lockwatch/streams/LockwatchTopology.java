@@ -4,6 +4,7 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.JudgementGate;
+import io.lockwatch.streams.internals.LockStateStoreSerde;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import io.lockwatch.streams.internals.WatchdogProcessor;
 import io.lockwatch.streams.state.LockStateMachine;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  *   lock-events ──┐                           ┌─▶ lock-state       (transitions only)
  *                 ├─▶ watchdog ──────────────┼─▶ alerts
  *   operator-actions┘   │  stores:            └─▶ reclaim-commands
- *                       │   lock-state-store  (lock id → LockState, RocksDB, changelogged)
+ *                       │   lock-state-store  (lock id → LockState, RocksDB, changelogged, compact encoding)
  *                       │   deadline-index    (check time + lock id, RocksDB, changelogged)
  *                       └─ wall-clock punctuation: checks the locks whose time has come
  * </pre>
@@ -52,6 +53,8 @@ public final class LockwatchTopology {
    * @param checkInterval how often each task checks for due locks (wall-clock punctuation)
    * @param gate whether a task's input has caught up enough to judge staleness
    * @param metrics where the watchdog counts what it does
+   * @param cacheLockState whether the lock-state store has a record cache (see {@link
+   *     LockwatchStreamsConfig#cacheLockState})
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Topology build(
@@ -59,7 +62,8 @@ public final class LockwatchTopology {
       WatchPolicy policy,
       Duration checkInterval,
       JudgementGate gate,
-      WatchdogMetrics metrics) {
+      WatchdogMetrics metrics,
+      boolean cacheLockState) {
     Topology topology = new Topology();
     topology.addSource(
         LOCK_EVENTS_SOURCE,
@@ -83,12 +87,13 @@ public final class LockwatchTopology {
         LOCK_EVENTS_SOURCE,
         OPERATOR_ACTIONS_SOURCE);
     Topic<String, LockState> lockState = topics.lockState();
-    topology.addStateStore(
+    var stateStore =
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(),
-                lockState.valueSerde())
-            .withCachingEnabled(),
+            Stores.persistentKeyValueStore(STATE_STORE),
+            Serdes.String(),
+            new LockStateStoreSerde());
+    topology.addStateStore(
+        cacheLockState ? stateStore.withCachingEnabled() : stateStore.withCachingDisabled(),
         WATCHDOG);
     // No cache on the index: its keys are written once and removed once, so a cache only churns.
     topology.addStateStore(

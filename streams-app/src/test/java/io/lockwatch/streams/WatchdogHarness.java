@@ -67,7 +67,12 @@ final class WatchdogHarness implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             LockwatchTopology.build(
-                topics, policy, CHECK_INTERVAL, (partition, nextOffset) -> caughtUp.get(), metrics),
+                topics,
+                policy,
+                CHECK_INTERVAL,
+                (partition, nextOffset) -> caughtUp.get(),
+                metrics,
+                false),
             props,
             START);
     events = input(topics.lockEvents());

@@ -1,0 +1,111 @@
+package io.lockwatch.streams.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
+import io.lockwatch.events.ReclaimPolicy;
+import java.time.Instant;
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class LockStateStoreSerdeTest {
+
+  private final LockStateStoreSerde serde = new LockStateStoreSerde();
+
+  @Test
+  void shouldRoundTripEveryFieldWhenAllAreSet() {
+    Instant t = Instant.parse("2026-11-23T03:12:00.123Z");
+    LockState full =
+        new LockState(
+            "aim_lock_config.conf",
+            LockStatus.RECLAIM_PENDING,
+            new HolderIdentity("node-7", "node-7.fleet.local", 4242L, "b3f1c2d4"),
+            41L,
+            t.minusSeconds(120),
+            t,
+            t.plusMillis(5),
+            4L,
+            30_000L,
+            90_000L,
+            ReclaimPolicy.HOLD,
+            t.plusSeconds(90),
+            "cmd-1",
+            t.plusSeconds(91),
+            t.plusSeconds(95),
+            t.plusSeconds(151),
+            "event-9",
+            t.plusSeconds(91));
+
+    assertThat(roundTrip(full)).isEqualTo(full);
+  }
+
+  @Test
+  void shouldRoundTripNullsWhenOptionalFieldsAreEmpty() {
+    LockState sparse =
+        new LockState(
+            "ünïcode/lock",
+            LockStatus.FREE,
+            null,
+            0L,
+            null,
+            null,
+            null,
+            -1L,
+            null,
+            30_000L,
+            ReclaimPolicy.AUTO,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Instant.EPOCH);
+
+    assertThat(roundTrip(sparse)).isEqualTo(sparse);
+    assertThat(serde.serializer().serialize("t", null)).isNull();
+    assertThat(serde.deserializer().deserialize("t", null)).isNull();
+  }
+
+  @Test
+  void shouldRaiseWhenTheRecordIsCutShortOrOfAnotherVersion() {
+    LockState sparse =
+        new LockState(
+            "x",
+            LockStatus.FREE,
+            null,
+            0L,
+            null,
+            null,
+            null,
+            -1L,
+            null,
+            1L,
+            ReclaimPolicy.AUTO,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Instant.EPOCH);
+    byte[] bytes = serde.serializer().serialize("t", sparse);
+
+    assertThatThrownBy(
+            () -> serde.deserializer().deserialize("t", Arrays.copyOf(bytes, bytes.length - 3)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Corrupt lock-state store record");
+    bytes[0] = 9;
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessage("Lock-state store record of unknown format version 9");
+  }
+
+  private LockState roundTrip(LockState state) {
+    return serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
+  }
+}
