@@ -87,7 +87,9 @@ public final class LockwatchBenchmark {
                 "sizes",
                 "10000,100000,1000000",
                 "only",
-                "abc"));
+                "abc",
+                "guarantees",
+                "exactly_once_v2,at_least_once"));
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);

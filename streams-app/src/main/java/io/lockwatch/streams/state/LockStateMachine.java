@@ -235,11 +235,7 @@ public final class LockStateMachine {
     }
     long token = event.getFencingToken();
     if (token < current.getFencingToken()) {
-      return zombie(
-          current,
-          event,
-          now,
-          "holding " + token + " was superseded by token " + current.getFencingToken());
+      return superseded(current, event, now);
     }
     if (token > current.getFencingToken()) {
       LockState state = newHolding(current, event, now, null);
@@ -314,11 +310,7 @@ public final class LockStateMachine {
     }
     long token = event.getFencingToken();
     if (token < current.getFencingToken()) {
-      return zombie(
-          current,
-          event,
-          now,
-          "holding " + token + " was superseded by token " + current.getFencingToken());
+      return superseded(current, event, now);
     }
     if (token > current.getFencingToken()) {
       LockState state = freeState(current, event, now);
@@ -715,6 +707,18 @@ public final class LockStateMachine {
                 + " to "
                 + event.getSequence());
     return Optional.of(gap);
+  }
+
+  /** An event of a holding that a later token has replaced: its holder is fenced but alive. */
+  private Transition superseded(LockState current, LockEvent event, Instant now) {
+    return zombie(
+        current,
+        event,
+        now,
+        "holding "
+            + event.getFencingToken()
+            + " was superseded by token "
+            + current.getFencingToken());
   }
 
   private Transition zombie(LockState current, LockEvent event, Instant now, String why) {
