@@ -51,9 +51,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       this.deleteDataOnClose = builder.dataDir == null;
       this.dataDir =
-          builder.dataDir != null
-              ? Files.createDirectories(builder.dataDir)
-              : Files.createTempDirectory("lockwatch-kafka-");
+          (builder.dataDir != null
+                  ? Files.createDirectories(builder.dataDir)
+                  : Files.createTempDirectory("lockwatch-kafka-"))
+              .toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the broker's data directory", e);
     }

@@ -49,10 +49,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
   private EmbeddedRegistry(Builder builder) {
     try {
       this.deleteWorkDirOnClose = builder.workDir == null;
+      // Absolute: H2 refuses a database path relative to the working directory.
       this.workDir =
-          builder.workDir != null
-              ? Files.createDirectories(builder.workDir)
-              : Files.createTempDirectory("lockwatch-registry-");
+          (builder.workDir != null
+                  ? Files.createDirectories(builder.workDir)
+                  : Files.createTempDirectory("lockwatch-registry-"))
+              .toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the registry's work directory", e);
     }
@@ -182,7 +184,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
         throw new DevStackException(
             "The registry exited with status "
                 + process.exitValue()
-                + " while starting. Its log:\n"
+                + " while starting: "
+                + cause(log)
+                + " (log: "
+                + log
+                + ")\n"
                 + tail(log));
       }
       try {
@@ -206,7 +212,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
       sleep(100);
     }
     throw new DevStackException(
-        "The registry did not answer within " + startupTimeout + ". Its log:\n" + tail(log));
+        "The registry did not answer within "
+            + startupTimeout
+            + ": "
+            + cause(log)
+            + " (log: "
+            + log
+            + ")\n"
+            + tail(log));
   }
 
   private void stopProcess() {
@@ -227,6 +240,26 @@ public final class EmbeddedRegistry implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** The log's most telling line: the last root cause or error it reports. */
+  static String cause(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i).trim();
+        if (line.startsWith("Caused by:")
+            || line.contains(" ERROR ")
+            || line.contains("Exception:")) {
+          String cause =
+              line.startsWith("Caused by:") ? line.substring("Caused by:".length()).trim() : line;
+          return cause.length() > 300 ? cause.substring(0, 300) + "..." : cause;
+        }
+      }
+      return "no error in its log";
+    } catch (IOException e) {
+      return "no log (" + e.getMessage() + ")";
+    }
   }
 
   private static String tail(Path log) {

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedRegistryTest {
 
@@ -18,8 +17,9 @@ class EmbeddedRegistryTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void shouldKeepSchemasAndStopItsProcessWhenFileBackedAndRestarted(@TempDir Path dir)
-      throws Exception {
+  void shouldKeepSchemasAndStopItsProcessWhenFileBackedAndRestarted() throws Exception {
+    // Relative on purpose, as the demo's default data directory is.
+    Path dir = Path.of("target", "registry-" + java.util.UUID.randomUUID());
     EmbeddedRegistry registry = EmbeddedRegistry.builder().fileStorage(dir).build().start();
     String registered;
     try {
@@ -56,5 +56,21 @@ class EmbeddedRegistryTest {
     } catch (java.net.ConnectException refused) {
       return null;
     }
+  }
+
+  @Test
+  void shouldNameTheLastCauseWhenTheLogReportsOne(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path log =
+        java.nio.file.Files.writeString(
+            dir.resolve("registry.log"),
+            "INFO starting\njava.lang.RuntimeException: Failed to start\n\tat x.y(Z.java:1)\n"
+                + "Caused by: org.h2.jdbc.JdbcSQLNonTransientConnectionException: A file path that is implicitly relative\n"
+                + "\tat a.b(C.java:2)\n");
+
+    assertThat(EmbeddedRegistry.cause(log))
+        .isEqualTo(
+            "org.h2.jdbc.JdbcSQLNonTransientConnectionException: A file path that is implicitly relative");
+    assertThat(EmbeddedRegistry.cause(dir.resolve("missing.log"))).startsWith("no log");
   }
 }
