@@ -57,12 +57,15 @@ import org.slf4j.LoggerFactory;
 public final class LockwatchHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockwatchHttpServer.class);
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration STATUS_COUNT_TTL = Duration.ofSeconds(30);
 
   private volatile KafkaStreams streams;
   private final WatchdogMetrics metrics;
   private final HttpServer server;
   private final HostInfo self;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+  private Map<LockStatus, Long> statusCounts;
+  private long statusCountedAt;
 
   /**
    * Binds the API's port, so that its address can be given to Kafka Streams as application.server
@@ -259,7 +262,15 @@ public final class LockwatchHttpServer implements AutoCloseable {
     return locks;
   }
 
-  private Map<LockStatus, Long> locksByStatus() {
+  /**
+   * Locks by status in this instance's stores. Counting scans every local lock, so the result is
+   * reused for {@link #STATUS_COUNT_TTL}: a scrape every few seconds must not scan a million locks.
+   */
+  private synchronized Map<LockStatus, Long> locksByStatus() {
+    long now = System.nanoTime();
+    if (statusCounts != null && now - statusCountedAt < STATUS_COUNT_TTL.toNanos()) {
+      return statusCounts;
+    }
     Map<LockStatus, Long> counts = new EnumMap<>(LockStatus.class);
     try {
       for (LockState state : localLocks("")) {
@@ -267,7 +278,10 @@ public final class LockwatchHttpServer implements AutoCloseable {
       }
     } catch (InvalidStateStoreException e) {
       // Not queryable while rebalancing: report no locks rather than fail the scrape.
+      return counts;
     }
+    statusCounts = counts;
+    statusCountedAt = now;
     return counts;
   }
 
