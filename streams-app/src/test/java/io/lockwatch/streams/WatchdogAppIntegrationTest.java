@@ -274,7 +274,74 @@ class WatchdogAppIntegrationTest {
     assertThat(get("/health/ready").statusCode()).as("still running").isEqualTo(200);
   }
 
+  @Test
+  @Order(5)
+  void shouldAnswerForEveryLockFromEitherInstanceWhenTwoShareTheWork() throws Exception {
+    int secondPort = freePort();
+    String secondConfig =
+        Files.readString(configFile)
+            .replace("lockwatch.http.port=" + httpPort, "lockwatch.http.port=" + secondPort)
+            .replace("state.dir=" + work.resolve("state"), "state.dir=" + work.resolve("state-2"));
+    Process second =
+        launch("second", Files.writeString(work.resolve("second.properties"), secondConfig));
+    try {
+      List<String> locks = List.of(LOCK, "live.conf", "dead.conf");
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      boolean split = false;
+      while (!split && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        split =
+            status(httpPort, "/health/ready") == 200
+                && status(secondPort, "/health/ready") == 200
+                && localCount(httpPort) > 0
+                && localCount(secondPort) > 0;
+      }
+      assertThat(split).as("both instances own some locks; logs in %s", work).isTrue();
+
+      for (int port : List.of(httpPort, secondPort)) {
+        assertThat(body(port, "/locks")).contains("\"count\" : 3");
+        for (String lock : locks) {
+          assertThat(status(port, "/locks/" + lock))
+              .as("%s from port %d", lock, port)
+              .isEqualTo(200);
+        }
+      }
+    } finally {
+      second.destroy();
+      second.waitFor(30, TimeUnit.SECONDS);
+      second.destroyForcibly();
+    }
+  }
+
+  private int localCount(int port) throws Exception {
+    String body = body(port, "/locks?scope=local");
+    int at = body.indexOf("\"count\" : ");
+    return at < 0 ? 0 : Integer.parseInt(body.substring(at + 10, body.indexOf(',', at)).trim());
+  }
+
+  private int status(int port, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (Exception notListening) {
+      return -1;
+    }
+  }
+
+  private String body(int port, String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   private Process launch(String name) throws IOException {
+    return launch(name, configFile);
+  }
+
+  private Process launch(String name, Path config) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     return new ProcessBuilder(
             java.toString(),
@@ -283,7 +350,7 @@ class WatchdogAppIntegrationTest {
             System.getProperty("java.class.path"),
             LockwatchApp.class.getName(),
             "--config",
-            configFile.toString())
+            config.toString())
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("app-" + name + ".log").toFile())
         .start();
