@@ -40,7 +40,7 @@ import org.apache.kafka.common.config.ConfigException;
  *   <tr><td>lockwatch.reclaim.grace.ms</td><td>0</td><td>wait between stale and reclaim ("lock-delay")</td></tr>
  *   <tr><td>lockwatch.reclaim.confirm-timeout.ms</td><td>60000</td><td>re-alert a reclaim not confirmed or rejected by then</td></tr>
  *   <tr><td>lockwatch.check.interval.ms</td><td>250</td><td>how often each task looks for due locks</td></tr>
- *   <tr><td>lockwatch.judgement.max-lag</td><td>500</td><td>judge staleness only while the task has processed its input to within this many records of the end</td></tr>
+ *   <tr><td>lockwatch.judgement.max-lag</td><td>0</td><td>records the task may still have to process when it judges staleness; any record left could be a renewing heartbeat, so keep 0 unless lock events are written by transactional producers (whose commit markers a task never processes)</td></tr>
  *   <tr><td>lockwatch.http.host / .port</td><td>127.0.0.1 / 8080</td><td>the read-only HTTP API (port 0: any free port)</td></tr>
  *   <tr><td>lockwatch.http.advertised</td><td>host:port</td><td>how other instances reach this one's API (application.server)</td></tr>
  *   <tr><td>lockwatch.topics.create</td><td>true</td><td>create missing topics at start</td></tr>
@@ -191,7 +191,7 @@ public final class LockwatchConfig {
   }
 
   public long judgementMaxLag() {
-    return number("lockwatch.judgement.max-lag", 500);
+    return number("lockwatch.judgement.max-lag", 0);
   }
 
   public String httpHost() {

@@ -240,7 +240,7 @@ class WatchdogAppIntegrationTest {
       System.out.println(
           "dead.conf reclaimed "
               + Duration.between(ready, dead.getIssuedAt()).toMillis()
-              + " ms after the restarted app was ready");
+              + " ms relative to the restarted app reporting ready (restored tasks may act before the client is RUNNING)");
       assertThat(Duration.between(ready, dead.getIssuedAt())).isLessThan(Duration.ofSeconds(2));
     }
   }
@@ -313,10 +313,15 @@ class WatchdogAppIntegrationTest {
     }
   }
 
-  private int localCount(int port) throws Exception {
-    String body = body(port, "/locks?scope=local");
-    int at = body.indexOf("\"count\" : ");
-    return at < 0 ? 0 : Integer.parseInt(body.substring(at + 10, body.indexOf(',', at)).trim());
+  /** Locks this instance holds itself; 0 while it cannot answer yet. */
+  private int localCount(int port) {
+    try {
+      String body = body(port, "/locks?scope=local");
+      int at = body.indexOf("\"count\" : ");
+      return at < 0 ? 0 : Integer.parseInt(body.substring(at + 10, body.indexOf(',', at)).trim());
+    } catch (Exception notReadyYet) {
+      return 0;
+    }
   }
 
   private int status(int port, String path) {

@@ -154,7 +154,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
           error(
               "lock state is not queryable right now (rebalancing or restoring): "
                   + e.getMessage()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       LOG.warn("HTTP request {} failed", exchange.getRequestURI(), e);
       send(exchange, 500, error(e.toString()));
     }

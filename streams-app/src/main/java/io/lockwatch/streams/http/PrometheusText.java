@@ -64,6 +64,12 @@ final class PrometheusText {
         .append(metrics.alerts(AlertReason.STALE_LOCK_DETECTED))
         .append('\n');
     out.append(
+            "# HELP lockwatch_judgements_held_total Checks skipped because a task had not processed its input to the end.\n")
+        .append("# TYPE lockwatch_judgements_held_total counter\n")
+        .append("lockwatch_judgements_held_total ")
+        .append(metrics.judgementsHeld())
+        .append('\n');
+    out.append(
             "# HELP lockwatch_reclaims_issued_total Reclaim commands issued.\n# TYPE lockwatch_reclaims_issued_total counter\n")
         .append("lockwatch_reclaims_issued_total ")
         .append(metrics.commandsIssued())

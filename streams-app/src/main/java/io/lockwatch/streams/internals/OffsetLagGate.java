@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OffsetLagGate implements JudgementGate, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetLagGate.class);
+  private static final long HELD_WARNING_AFTER_MS = 30_000;
 
   private final Admin admin;
   private final String groupId;
@@ -40,6 +41,10 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
   private volatile Map<TopicPartition, Long> stableOffsets = Map.of();
   private volatile Map<TopicPartition, Long> committedOffsets = Map.of();
   private volatile long readAtMillis;
+  private final java.util.Map<TopicPartition, Long> heldSince =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<TopicPartition, Long> warnedAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public OffsetLagGate(Admin admin, String groupId, String topic, long maxLag, Duration refresh) {
     this.admin = admin;
@@ -59,12 +64,39 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
 
   @Override
   public boolean caughtUp(TopicPartition partition, long nextOffset) {
-    if (System.currentTimeMillis() - readAtMillis > refresh.toMillis() * 10) {
-      return false;
-    }
+    long now = System.currentTimeMillis();
+    boolean fresh = now - readAtMillis <= refresh.toMillis() * 10;
     Long stable = stableOffsets.get(partition);
     long position = Math.max(nextOffset, committedOffsets.getOrDefault(partition, -1L));
-    return stable != null && position >= 0 && position >= stable - maxLag;
+    boolean caughtUp = fresh && stable != null && position >= 0 && position >= stable - maxLag;
+    if (caughtUp) {
+      heldSince.remove(partition);
+    } else {
+      warnIfHeldLong(partition, now, position, stable, fresh);
+    }
+    return caughtUp;
+  }
+
+  /** A gate that stays closed stops the watchdog: say so, once a minute per partition. */
+  private void warnIfHeldLong(
+      TopicPartition partition, long now, long position, Long stable, boolean fresh) {
+    long since = heldSince.computeIfAbsent(partition, key -> now);
+    if (now - since < HELD_WARNING_AFTER_MS
+        || now - warnedAt.getOrDefault(partition, 0L) < HELD_WARNING_AFTER_MS * 2) {
+      return;
+    }
+    warnedAt.put(partition, now);
+    LOG.warn(
+        "No staleness judgement on {} for {} s: {}",
+        partition,
+        (now - since) / 1000,
+        !fresh
+            ? "offsets cannot be read from the cluster"
+            : "processed up to offset "
+                + position
+                + ", last stable offset "
+                + stable
+                + " (transactional producers' commit markers on the input keep a gap open; see lockwatch.judgement.max-lag)");
   }
 
   private void read() {

@@ -26,7 +26,7 @@ public final class WatchdogMetrics {
   private final LongAdder commandsIssued = new LongAdder();
   private final LongAdder reclaimsConfirmed = new LongAdder();
   private final LongAdder reclaimsRejected = new LongAdder();
-  private final LongAdder deadLettered = new LongAdder();
+  private final LongAdder judgementsHeld = new LongAdder();
   private final LongAdder[] delayBuckets = new LongAdder[DELAY_BUCKETS_SECONDS.length + 1];
   private final DoubleAdder delaySumSeconds = new DoubleAdder();
 
@@ -52,6 +52,15 @@ public final class WatchdogMetrics {
     }
     commandsIssued.add(transition.commands().size());
     transition.detectionDelay().ifPresent(this::recordDelay);
+  }
+
+  void judgementHeld() {
+    judgementsHeld.increment();
+  }
+
+  /** Checks skipped because the task had not processed its input to the end. */
+  public long judgementsHeld() {
+    return judgementsHeld.sum();
   }
 
   void reclaimConfirmed() {

@@ -107,7 +107,8 @@ public final class WatchdogProcessor
 
   private void checkDueLocks(long timestamp) {
     if (!gate.caughtUp(input, nextInputOffset)) {
-      // Unread heartbeats may be waiting: judging now could reclaim a live lock.
+      // Unprocessed heartbeats may be waiting: judging now could reclaim a live lock.
+      metrics.judgementHeld();
       return;
     }
     Instant now = Instant.ofEpochMilli(timestamp);
