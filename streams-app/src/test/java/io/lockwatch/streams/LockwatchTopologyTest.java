@@ -158,6 +158,46 @@ class LockwatchTopologyTest {
   }
 
   @Test
+  void shouldLeaveTheLockStaleWithoutReissuingWhenATriggerRejectsAndTheHeartbeatStaysFrozen() {
+    start(WatchdogHarness.policy());
+    node7HoldsThenFreezes();
+    lockwatch.advance(THRESHOLD.plusMillis(100));
+    ReclaimCommand command = lockwatch.commands().get(0);
+    lockwatch.alerts();
+    lockwatch.states();
+
+    lockwatch.reclaimRejected(command, "lock file carries token 42");
+    lockwatch.advanceInSteps(Duration.ofSeconds(70), Duration.ofSeconds(1));
+
+    List<Alert> alerts = lockwatch.alerts();
+    assertThat(alerts).extracting(Alert::getReason).containsExactly(AlertReason.RECLAIM_REJECTED);
+    assertThat(alerts.get(0).getMessage()).endsWith("was rejected: lock file carries token 42");
+    assertThat(alerts.get(0).getEvidence()).containsEntry("rejectedBy", "trigger-1");
+    assertThat(lockwatch.states())
+        .extracting(LockState::getStatus)
+        .containsExactly(LockStatus.STALE);
+    assertThat(lockwatch.commands()).as("one command per token").isEmpty();
+    assertThat(lockwatch.metrics.reclaimsRejected()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldHoldTheLockAgainWhenATriggerRejectsBecauseTheHolderRenewed() {
+    start(WatchdogHarness.policy());
+    node7HoldsThenFreezes();
+    lockwatch.advance(THRESHOLD.plusMillis(100));
+    ReclaimCommand command = lockwatch.commands().get(0);
+    lockwatch.states();
+
+    lockwatch.heartbeat(NODE_7, 41);
+    lockwatch.reclaimRejected(command, "holder heartbeated after sequence 4");
+
+    assertThat(lockwatch.states())
+        .extracting(LockState::getStatus)
+        .containsExactly(LockStatus.HELD);
+    assertThat(lockwatch.stored(LOCK).getLastSequence()).isEqualTo(5);
+  }
+
+  @Test
   void shouldRaiseAZombieAlertWhenTheReclaimedHolderResumesHeartbeating() {
     start(WatchdogHarness.policy());
     node7HoldsThenFreezes();

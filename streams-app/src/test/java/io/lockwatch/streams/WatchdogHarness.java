@@ -151,33 +151,26 @@ final class WatchdogHarness implements AutoCloseable {
             .build());
   }
 
+  /** The reclaim trigger reports that it released the lock. */
   void reclaimed(ReclaimCommand command) {
-    pipe(
-        event(
-                command.getLockId(),
-                LockEventType.RECLAIMED,
-                command.getHolder(),
-                command.getFencingToken(),
-                command.getLastHeartbeatSequence(),
-                now())
-            .setCommandId(command.getCommandId())
-            .setActor("trigger-1")
-            .build());
+    pipe(triggerOutcome(command, LockEventType.RECLAIMED).build());
   }
 
+  /** The reclaim trigger reports that it refused the command. */
   void reclaimRejected(ReclaimCommand command, String reason) {
-    pipe(
-        event(
-                command.getLockId(),
-                LockEventType.RECLAIM_REJECTED,
-                command.getHolder(),
-                command.getFencingToken(),
-                command.getLastHeartbeatSequence(),
-                now())
-            .setCommandId(command.getCommandId())
-            .setActor("trigger-1")
-            .setReason(reason)
-            .build());
+    pipe(triggerOutcome(command, LockEventType.RECLAIM_REJECTED).setReason(reason).build());
+  }
+
+  private LockEvent.Builder triggerOutcome(ReclaimCommand command, LockEventType type) {
+    return event(
+            command.getLockId(),
+            type,
+            command.getHolder(),
+            command.getFencingToken(),
+            command.getLastHeartbeatSequence(),
+            now())
+        .setCommandId(command.getCommandId())
+        .setActor("trigger-1");
   }
 
   void operator(OperatorActionType type, long token) {

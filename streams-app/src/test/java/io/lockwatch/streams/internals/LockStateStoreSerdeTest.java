@@ -45,26 +45,7 @@ class LockStateStoreSerdeTest {
 
   @Test
   void shouldRoundTripNullsWhenOptionalFieldsAreEmpty() {
-    LockState sparse =
-        new LockState(
-            "ünïcode/lock",
-            LockStatus.FREE,
-            null,
-            0L,
-            null,
-            null,
-            null,
-            -1L,
-            null,
-            30_000L,
-            ReclaimPolicy.AUTO,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            Instant.EPOCH);
+    LockState sparse = sparse("ünïcode/lock", 30_000L);
 
     assertThat(roundTrip(sparse)).isEqualTo(sparse);
     assertThat(serde.serializer().serialize("t", null)).isNull();
@@ -73,26 +54,7 @@ class LockStateStoreSerdeTest {
 
   @Test
   void shouldRaiseWhenTheRecordIsCutShortOrOfAnotherVersion() {
-    LockState sparse =
-        new LockState(
-            "x",
-            LockStatus.FREE,
-            null,
-            0L,
-            null,
-            null,
-            null,
-            -1L,
-            null,
-            1L,
-            ReclaimPolicy.AUTO,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            Instant.EPOCH);
+    LockState sparse = sparse("x", 1L);
     byte[] bytes = serde.serializer().serialize("t", sparse);
 
     assertThatThrownBy(
@@ -103,6 +65,29 @@ class LockStateStoreSerdeTest {
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
         .isInstanceOf(SerializationException.class)
         .hasMessage("Lock-state store record of unknown format version 9");
+  }
+
+  /** A never-held, free lock: every optional field empty. */
+  private static LockState sparse(String lockId, long thresholdMs) {
+    return new LockState(
+        lockId,
+        LockStatus.FREE,
+        null,
+        0L,
+        null,
+        null,
+        null,
+        -1L,
+        null,
+        thresholdMs,
+        ReclaimPolicy.AUTO,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Instant.EPOCH);
   }
 
   private LockState roundTrip(LockState state) {
