@@ -47,6 +47,12 @@ public final class LockwatchStreamsConfig {
     config.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class);
+    config.putAll(PRODUCER_TUNING);
+    // Operator actions are rare and judged on Lockwatch's clock, not ordered against lock events
+    // by timestamp: never wait for their empty partition (0, the default, still runs Streams'
+    // "enforced processing" bookkeeping on every record of a task whose operator-actions
+    // partition is empty).
+    config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     return config;
   }
 }
