@@ -188,8 +188,11 @@ public final class LockEventPublisher implements AutoCloseable {
             });
     CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
     try {
+      // The record's timestamp is the event's own time, so that history tools can seek by it
+      // (offsetsForTimes) and order a timeline by it.
       producer.send(
-          new ProducerRecord<>(topic, event.getLockId(), event),
+          new ProducerRecord<>(
+              topic, null, event.getOccurredAt().toEpochMilli(), event.getLockId(), event),
           (metadata, error) -> {
             if (error != null) {
               result.completeExceptionally(error);
