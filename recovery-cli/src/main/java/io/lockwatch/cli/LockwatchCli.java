@@ -13,7 +13,18 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = LockwatchCli.Version.class,
     description = "Audit and recovery for distributed locks, on Kafka.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ReplayCommand.class,
+      AtCommand.class,
+      PostmortemCommand.class,
+      LocksCommand.class,
+      ReclaimRequestCommand.class,
+      ApproveCommand.class,
+      ExportCommand.class,
+      SchemasCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
@@ -45,6 +56,7 @@ public final class LockwatchCli {
     CliErrors errors = new CliErrors();
     CommandLine commandLine =
         new CommandLine(new LockwatchCli())
+            .setCaseInsensitiveEnumValuesAllowed(true)
             .setOut(out)
             .setErr(err)
             .setExecutionExceptionHandler(errors)

@@ -20,7 +20,12 @@ class LockwatchCliTest {
     assertThat(result.code).isZero();
     assertThat(result.out)
         .startsWith("Usage: lockwatch [-hvV] [COMMAND]\n")
-        .contains("  demo  Replay the node-7 incident on the embedded stack.\n")
+        .contains(
+            "  replay      Replay the history of a lock, a lock-id prefix, a holder node, or\n",
+            "  postmortem  Write the postmortem of a lock (or a node's locks) in a window.\n",
+            "  locks       List the live locks, from the streams app's HTTP API.\n",
+            "  export      Write a window of lock history to an Avro file, schemas embedded.\n",
+            "  demo        Replay the node-7 incident on the embedded stack.\n")
         .endsWith(
             "Exit codes:\n  0   done\n  1   failed (the message says why; -v shows the stack trace)\n  2   bad usage\n");
     assertThat(result.err).isEmpty();

@@ -135,6 +135,13 @@ public final class LockwatchConfig {
     return new LockwatchConfig(values);
   }
 
+  /** These settings with {@code overrides} over them (command-line flags, say). */
+  public LockwatchConfig with(Map<String, String> overrides) {
+    Map<String, String> merged = new TreeMap<>(values);
+    merged.putAll(overrides);
+    return new LockwatchConfig(merged);
+  }
+
   static String keyOf(String envName) {
     return envName
         .toLowerCase(Locale.ROOT)

@@ -7,12 +7,12 @@ import io.lockwatch.events.LockState;
 import java.time.Instant;
 
 /** A lock's state as the HTTP API shows it: the contract's field names, ISO-8601 times. */
-final class LockJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+public final class LockJson {
+  public static final ObjectMapper MAPPER = new ObjectMapper();
 
   private LockJson() {}
 
-  static ObjectNode of(LockState state) {
+  public static ObjectNode of(LockState state) {
     ObjectNode json = MAPPER.createObjectNode();
     json.put("lockId", state.getLockId());
     json.put("status", state.getStatus().name());

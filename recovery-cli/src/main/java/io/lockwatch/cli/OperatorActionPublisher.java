@@ -1,0 +1,95 @@
+package io.lockwatch.cli;
+
+import io.lockwatch.events.OperatorAction;
+import io.lockwatch.events.OperatorActionType;
+import io.lockwatch.schemas.topics.Topic;
+import io.lockwatch.schemas.topics.TopicCatalog;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** Publishes one operator action, keyed by lock id, and says exactly what was published. */
+final class OperatorActionPublisher {
+  private OperatorActionPublisher() {}
+
+  static int publish(
+      ConnectionOptions connection,
+      PrintWriter out,
+      OperatorActionType type,
+      String lockId,
+      long token,
+      String operator,
+      String reason,
+      String commandId)
+      throws Exception {
+    if (token < 0) {
+      throw new IllegalArgumentException("--token must be a fencing token (0 or more)");
+    }
+    Map<String, Object> config = new HashMap<>(connection.config().clientConfig());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lockwatch-cli-operator");
+    TopicCatalog catalog = TopicCatalog.fromConfig(config);
+    Topic<String, OperatorAction> topic = catalog.operatorActions();
+    Instant now = Instant.now();
+    OperatorAction action =
+        OperatorAction.newBuilder()
+            .setActionId(UUID.randomUUID().toString())
+            .setLockId(lockId)
+            .setType(type)
+            .setFencingToken(token)
+            .setOperator(operator)
+            .setReason(reason)
+            .setRequestedAt(now)
+            .setCommandId(commandId)
+            .build();
+    try (KafkaProducer<String, OperatorAction> producer =
+        new KafkaProducer<>(
+            config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+      RecordMetadata metadata =
+          producer
+              .send(new ProducerRecord<>(topic.name(), null, now.toEpochMilli(), lockId, action))
+              .get(30, TimeUnit.SECONDS);
+      out.println(
+          "Published "
+              + type
+              + " of "
+              + lockId
+              + " for token "
+              + token
+              + " by "
+              + operator
+              + (reason != null ? " (\"" + reason + "\")" : "")
+              + (commandId != null ? " for command " + commandId : "")
+              + " to "
+              + metadata.topic()
+              + "-"
+              + metadata.partition()
+              + " at offset "
+              + metadata.offset()
+              + "; action id "
+              + action.getActionId());
+      out.println(
+          "Lockwatch applies it only while "
+              + lockId
+              + " is still held under token "
+              + token
+              + "; its answer is on the alerts and reclaim-commands topics (lockwatch replay --lock "
+              + lockId
+              + ").");
+    }
+    return 0;
+  }
+
+  static String defaultOperator() {
+    String user = System.getenv("USER");
+    return user == null || user.isBlank() ? System.getProperty("user.name", "operator") : user;
+  }
+}

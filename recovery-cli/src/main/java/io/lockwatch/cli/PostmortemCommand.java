@@ -1,0 +1,86 @@
+package io.lockwatch.cli;
+
+import io.lockwatch.cli.history.History;
+import io.lockwatch.cli.history.HistoryFold;
+import io.lockwatch.cli.history.Selection;
+import io.lockwatch.cli.history.Timeline;
+import io.lockwatch.cli.postmortem.Postmortem;
+import io.lockwatch.cli.postmortem.PostmortemHtml;
+import io.lockwatch.cli.postmortem.PostmortemText;
+import io.lockwatch.streams.LockwatchConfig;
+import io.lockwatch.streams.state.LockStateMachine;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lockwatch postmortem}: the facts of an incident, as text and as an HTML timeline. */
+@Command(
+    name = "postmortem",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the postmortem of a lock (or a node's locks) in a window.",
+      "",
+      "Prints the facts with exact times (who held the lock, the last heartbeat, the threshold",
+      "crossing, the alert, the reclaim command and its outcome, the next holder and token, any",
+      "zombie) and writes a self-contained HTML report with an SVG timeline of the same facts."
+    })
+public final class PostmortemCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin HistoryOptions source;
+  @Mixin SelectionOptions selectionOptions;
+  @Mixin WindowOptions windowOptions;
+  @Mixin OutputOptions output;
+
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      defaultValue = "lockwatch-postmortem.html",
+      description = "Where to write the HTML report (default: ${DEFAULT-VALUE}).")
+  Path html;
+
+  @Option(names = "--no-html", description = "Print the summary only.")
+  boolean noHtml;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Selection selection = selectionOptions.selection();
+    if (selection.lockId().isEmpty()
+        && selection.node().isEmpty()
+        && selection.prefix().isEmpty()) {
+      throw new IllegalArgumentException("Say which locks: --lock, --prefix or --node");
+    }
+    LockwatchConfig settings = source.settings();
+    WindowOptions.Window window = windowOptions.window(output.zone(), Instant.now());
+    Postmortem postmortem = new Postmortem(output.times(), selection, window.from(), window.to());
+    History.ReadSummary summary =
+        Timeline.walk(
+            source.history(settings, output.progress(err)),
+            window.from(),
+            window.to(),
+            selection,
+            new HistoryFold(new LockStateMachine(settings.watchPolicy())),
+            postmortem);
+    if (postmortem.from() == null) {
+      out.println("Nothing recorded for " + selection.describe() + " in this window.");
+      return 0;
+    }
+    PostmortemText.print(out, postmortem);
+    if (!noHtml) {
+      Files.writeString(html, PostmortemHtml.render(postmortem), StandardCharsets.UTF_8);
+      out.println("HTML report: " + html);
+    }
+    Commands.reportUndecodable(err, summary);
+    return 0;
+  }
+}
