@@ -61,8 +61,8 @@ import org.apache.kafka.streams.state.Stores;
  *       Target: p99 at most 1 s.
  * </ol>
  *
- * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abc
- * guarantees=exactly_once_v2,at_least_once}.
+ * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abcr
+ * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}.
  */
 public final class LockwatchBenchmark {
   private static final HolderIdentity HOLDER =
@@ -87,7 +87,9 @@ public final class LockwatchBenchmark {
                 "sizes",
                 "10000,100000,1000000",
                 "only",
-                "abc",
+                "abcr",
+                "replayEvents",
+                "1000000",
                 "guarantees",
                 "exactly_once_v2,at_least_once"));
     for (String arg : args) {
@@ -106,6 +108,9 @@ public final class LockwatchBenchmark {
       }
       if (only.contains("c")) {
         detectionDelay(kafka);
+      }
+      if (only.contains("r")) {
+        ReplayBenchmark.run(kafka, Integer.parseInt(options.get("replayEvents")));
       }
     }
     if (!only.contains("b")) {
@@ -257,7 +262,7 @@ public final class LockwatchBenchmark {
     Thread.sleep(5);
   }
 
-  private static void preload(EmbeddedKafka kafka, TopicCatalog topics, int events, int locks)
+  static void preload(EmbeddedKafka kafka, TopicCatalog topics, int events, int locks)
       throws Exception {
     var serializer = topics.lockEvents().valueSerde().serializer();
     long[] sequences = new long[locks];
@@ -522,7 +527,7 @@ public final class LockwatchBenchmark {
 
   // ---------------------------------------------------------------- helpers
 
-  private static Map<String, Object> clientConfig(EmbeddedKafka kafka, String prefix) {
+  static Map<String, Object> clientConfig(EmbeddedKafka kafka, String prefix) {
     Map<String, Object> client = new HashMap<>();
     client.put("bootstrap.servers", kafka.bootstrapServers());
     // An in-memory registry: the serdes cache ids after the first record, so a real one would
@@ -532,7 +537,7 @@ public final class LockwatchBenchmark {
     return client;
   }
 
-  private static void createTopics(EmbeddedKafka kafka, TopicCatalog topics) throws Exception {
+  static void createTopics(EmbeddedKafka kafka, TopicCatalog topics) throws Exception {
     try (Admin admin = Admin.create(kafka.adminConfig())) {
       admin
           .createTopics(topics.newTopics(PARTITIONS, java.util.Optional.empty()))

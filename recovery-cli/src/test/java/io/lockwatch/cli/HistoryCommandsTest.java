@@ -120,6 +120,11 @@ class HistoryCommandsTest {
     assertThat(result.code).isZero();
     assertThat(result.out).isEqualTo(expected(POSTMORTEM).replace("{HTML}", html.toString()));
     String page = Files.readString(html);
+    // Kept in target/ for a person to open (and for the headless render noted in the README).
+    Files.copy(
+        html,
+        Path.of("target", "postmortem-node-7.html"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     String d = day.toString();
     assertThat(page)
         .startsWith("<!DOCTYPE html>")

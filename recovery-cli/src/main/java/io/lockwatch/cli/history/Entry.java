@@ -25,10 +25,18 @@ public record Entry(
 
   /** Time order; records of one time keep the order of the topics' roles, then their offsets. */
   public static final Comparator<Entry> TIME_ORDER =
-      Comparator.comparing(Entry::time)
-          .thenComparing(Entry::kind)
-          .thenComparingInt(Entry::partition)
-          .thenComparingLong(Entry::offset);
+      (a, b) -> {
+        int order = a.time.compareTo(b.time);
+        if (order != 0) {
+          return order;
+        }
+        order = a.kind.compareTo(b.kind);
+        if (order != 0) {
+          return order;
+        }
+        order = Integer.compare(a.partition, b.partition);
+        return order != 0 ? order : Long.compare(a.offset, b.offset);
+      };
 
   /** What an entry is, in the order entries of the same millisecond are shown. */
   public enum Kind {

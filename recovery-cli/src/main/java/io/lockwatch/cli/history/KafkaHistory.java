@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.utils.Utils;
  * before they are decoded.
  */
 public final class KafkaHistory implements History {
-  static final int BUFFER_PER_PARTITION = 5_000;
+  static final int BUFFER_PER_PARTITION = 2_000;
 
   /**
    * Records written this long after {@code to} are not read: a holder whose clock is this far
@@ -143,16 +144,23 @@ public final class KafkaHistory implements History {
   /** The k-way merge of the partitions' records by time. */
   private final class Merge {
     private final List<TopicPartition> partitions;
+    private final Map<TopicPartition, Integer> index = new HashMap<>();
     private final Map<TopicPartition, Long> start;
     private final Map<TopicPartition, Long> stop;
-    private final Map<TopicPartition, ArrayDeque<Entry>> buffers = new HashMap<>();
-    private final Map<TopicPartition, Boolean> done = new HashMap<>();
+    private final ArrayDeque<Entry>[] buffers;
+    private final boolean[] done;
+    // Partitions whose buffer has a head, by that head's time.
+    private final PriorityQueue<Integer> heads;
+    // Partitions with nothing buffered that may still hold records: until there are none, the
+    // earliest head may not be the earliest record.
+    private int waiting;
     private final long total;
     private long read;
     private long handed;
     private long undecodable;
     private String firstProblem;
 
+    @SuppressWarnings("unchecked")
     Merge(
         List<TopicPartition> partitions,
         Map<TopicPartition, Long> start,
@@ -162,9 +170,20 @@ public final class KafkaHistory implements History {
       this.start = start;
       this.stop = stop;
       this.total = total;
-      for (TopicPartition partition : partitions) {
-        buffers.put(partition, new ArrayDeque<>());
-        done.put(partition, start.get(partition) >= stop.get(partition));
+      this.buffers = new ArrayDeque[partitions.size()];
+      this.done = new boolean[partitions.size()];
+      this.heads =
+          new PriorityQueue<>(
+              Math.max(1, partitions.size()),
+              (a, b) -> Entry.TIME_ORDER.compare(buffers[a].peek(), buffers[b].peek()));
+      for (int i = 0; i < partitions.size(); i++) {
+        TopicPartition partition = partitions.get(i);
+        index.put(partition, i);
+        buffers[i] = new ArrayDeque<>();
+        done[i] = start.get(partition) >= stop.get(partition);
+        if (!done[i]) {
+          waiting++;
+        }
       }
     }
 
@@ -181,25 +200,29 @@ public final class KafkaHistory implements History {
       progress.start(total);
       while (true) {
         emitReady(from, to, sink);
-        if (partitions.stream().allMatch(done::get)) {
+        if (allDone()) {
           break;
         }
         // Only partitions that are not ahead of the others are fetched.
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
-        for (TopicPartition partition : partitions) {
-          boolean full =
-              buffers.get(partition).size() >= BUFFER_PER_PARTITION || done.get(partition);
+        for (int i = 0; i < partitions.size(); i++) {
+          TopicPartition partition = partitions.get(i);
+          boolean full = buffers[i].size() >= BUFFER_PER_PARTITION || done[i];
           if (full && !paused.contains(partition)) {
             pause.add(partition);
           } else if (!full && paused.contains(partition)) {
             resume.add(partition);
           }
         }
-        consumer.pause(pause);
-        paused.addAll(pause);
-        consumer.resume(resume);
-        paused.removeAll(resume);
+        if (!pause.isEmpty()) {
+          consumer.pause(pause);
+          paused.addAll(pause);
+        }
+        if (!resume.isEmpty()) {
+          consumer.resume(resume);
+          paused.removeAll(resume);
+        }
         int polled = 0;
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -211,31 +234,40 @@ public final class KafkaHistory implements History {
           if (record.value() == null || !selection.keyMatches(record.key())) {
             continue;
           }
+          SpecificRecord value;
           try {
-            SpecificRecord value =
+            value =
                 decoders
                     .get(record.topic())
                     .decode(record.topic(), record.partition(), record.offset(), record.value());
-            buffers
-                .get(partition)
-                .add(
-                    Entry.of(
-                        Instant.ofEpochMilli(record.timestamp()),
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        value));
           } catch (AvroSerdeException e) {
             undecodable++;
             if (firstProblem == null) {
               firstProblem = e.getMessage();
             }
+            continue;
+          }
+          int i = index.get(partition);
+          boolean wasEmpty = buffers[i].isEmpty();
+          buffers[i].add(
+              Entry.of(
+                  Instant.ofEpochMilli(record.timestamp()),
+                  record.topic(),
+                  record.partition(),
+                  record.offset(),
+                  value));
+          if (wasEmpty) {
+            heads.add(i);
+            waiting--;
           }
         }
-        for (TopicPartition partition : partitions) {
-          if (!done.get(partition)
-              && consumer.position(partition, timeout) >= stop.get(partition)) {
-            done.put(partition, true);
+        for (int i = 0; i < partitions.size(); i++) {
+          if (!done[i]
+              && consumer.position(partitions.get(i), timeout) >= stop.get(partitions.get(i))) {
+            done[i] = true;
+            if (buffers[i].isEmpty()) {
+              waiting--;
+            }
           }
         }
         if (polled > 0) {
@@ -250,6 +282,15 @@ public final class KafkaHistory implements History {
       return new ReadSummary(read, handed, undecodable, firstProblem);
     }
 
+    private boolean allDone() {
+      for (int i = 0; i < done.length; i++) {
+        if (!done[i] || !buffers[i].isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private long consumed(KafkaConsumer<byte[], byte[]> consumer) {
       long sum = 0;
       for (TopicPartition partition : partitions) {
@@ -260,24 +301,14 @@ public final class KafkaHistory implements History {
 
     /** Hands on every buffered entry no unread record can precede. */
     private void emitReady(Instant from, Instant to, Consumer<Entry> sink) {
-      while (true) {
-        Entry first = null;
-        TopicPartition firstPartition = null;
-        for (TopicPartition partition : partitions) {
-          Entry head = buffers.get(partition).peek();
-          if (head == null) {
-            if (!done.get(partition)) {
-              return; // this partition's next record could be the earliest
-            }
-          } else if (first == null || Entry.TIME_ORDER.compare(head, first) < 0) {
-            first = head;
-            firstPartition = partition;
-          }
+      while (waiting == 0 && !heads.isEmpty()) {
+        int i = heads.poll();
+        Entry first = buffers[i].poll();
+        if (!buffers[i].isEmpty()) {
+          heads.add(i);
+        } else if (!done[i]) {
+          waiting++;
         }
-        if (first == null) {
-          return;
-        }
-        buffers.get(firstPartition).poll();
         if ((from == null || !first.time().isBefore(from))
             && (to == null || first.time().isBefore(to))) {
           handed++;
