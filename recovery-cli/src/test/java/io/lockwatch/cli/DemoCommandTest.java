@@ -7,50 +7,63 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo on the real embedded stack, as a user runs it. */
+/** The README's main command on the real embedded stack, as a user runs it. */
 class DemoCommandTest {
 
   @TempDir Path dir;
 
   @Test
-  void shouldPublishAndReadBackNode7sEventsWhenRun() {
+  void shouldRecoverNode7sLockAndEndWithThePostmortemWhenRun() {
     Path data = dir.resolve("demo");
 
-    LockwatchCliTest.Result result =
-        LockwatchCliTest.run("demo", "--date", "2026-11-23", "--data-dir", data.toString());
+    LockwatchCliTest.Result result = LockwatchCliTest.run("demo", "--data-dir", data.toString());
 
     assertThat(result.err()).isEmpty();
     assertThat(result.code()).isZero();
     List<String> lines = result.outLines();
     assertThat(lines.get(0))
-        .isEqualTo(
-            "Lockwatch demo: node-7 and aim_lock_config.conf on 2026-11-23, on the embedded stack");
+        .isEqualTo("Lockwatch demo: node-7 and aim_lock_config.conf, on the embedded stack");
     assertThat(lines.get(1))
         .matches(
             "Embedded stack up in [0-9.]+ s \\(broker [0-9.]+ s, registry [0-9.]+ s, started together\\)");
     assertThat(lines.get(2)).matches("  Kafka bootstrap servers: 127\\.0\\.0\\.1:\\d+");
     assertThat(lines.get(3))
         .matches("  Schema registry:         http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7");
-    assertThat(lines.subList(4, lines.size()))
+    // The live part, in order (times vary).
+    List<String> live =
+        lines.stream()
+            .filter(line -> line.startsWith("  +"))
+            .map(line -> line.replaceFirst("^  \\+ *[0-9.]+s  ", ""))
+            .map(line -> line.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>"))
+            .map(line -> line.replaceAll("(\\d+ms|\\d+(\\.\\d)?s) after", "<t> after"))
+            .map(line -> line.replaceAll("frozen for \\d+ ms", "frozen for <t>"))
+            .map(line -> line.replaceAll("127\\.0\\.0\\.1:\\d+|on /.*/locks", "<where>"))
+            .toList();
+    assertThat(live)
         .containsExactly(
-            "Created topics: lockwatch.lock-events, lockwatch.lock-state (compacted), lockwatch.alerts,"
-                + " lockwatch.reclaim-commands, lockwatch.operator-actions, lockwatch.dead-letter",
-            "Published 9 lock events (acks=all, idempotent, keyed by lock id)",
-            "Read back from lockwatch.lock-events (read_committed), decoded with the registry's schema:",
-            "  02:38:00  ACQUIRED   token 40  node-3 (pid 3117)  seq 0  heartbeat every 30 s",
-            "  02:38:30  HEARTBEAT  token 40  node-3 (pid 3117)  seq 1",
-            "  02:39:00  HEARTBEAT  token 40  node-3 (pid 3117)  seq 2",
-            "  02:39:10  RELEASED   token 40  node-3 (pid 3117)  seq 3  \"update cycle finished\"",
-            "  03:10:00  ACQUIRED   token 41  node-7 (pid 4242)  seq 0  heartbeat every 30 s",
-            "  03:10:30  HEARTBEAT  token 41  node-7 (pid 4242)  seq 1",
-            "  03:11:00  HEARTBEAT  token 41  node-7 (pid 4242)  seq 2",
-            "  03:11:30  HEARTBEAT  token 41  node-7 (pid 4242)  seq 3",
-            "  03:12:00  HEARTBEAT  token 41  node-7 (pid 4242)  seq 4",
-            "node-7's heartbeat is frozen at 03:12:00: it publishes nothing after that, and aim_lock_config.conf"
-                + " is still held under token 41.",
-            "On the wire: subject lockwatch.lock-events-value version 1 has schema id 1; each record starts 00 00 00 00 01.",
-            "Stopped the stack; its data is in " + data);
-    assertThat(data.resolve("kafka")).isDirectory();
-    assertThat(data.resolve("registry/db")).isDirectory();
+            "Lockwatch streams app running (exactly_once_v2), HTTP API on http://<where>",
+            "Reclaim trigger reclaim-trigger@node-2 consuming reclaim commands, file-lock reclaimer <where>",
+            "node-3 acquired aim_lock_config.conf (token 41), heartbeat every 1s",
+            "node-3 released aim_lock_config.conf",
+            "node-7 acquired aim_lock_config.conf (token 42), heartbeat every 1s",
+            "node-7 heartbeat 1",
+            "node-7 heartbeat 2",
+            "node-7 heartbeat 3",
+            "node-7 hangs: its heartbeat freezes, the lock file stays (threshold 3s)",
+            "Lockwatch alert STALE_LOCK_DETECTED: node-7 (pid 4242)'s heartbeat on aim_lock_config.conf (token 42) has been frozen for <t>, past its threshold of 3000 ms; policy AUTO",
+            "Lockwatch reclaim command <id> for token 42, last heartbeat seq 3 (issued <t> after the threshold crossing)",
+            "reclaim-trigger@node-2 reclaimed aim_lock_config.conf: lock file of token 42 removed",
+            "node-3 acquired aim_lock_config.conf (token 43, +1)",
+            "node-3 wrote the config with token 43: accepted",
+            "node-7 wakes up and heartbeats with its old token 42",
+            "node-7 tries to write the config with token 42: refused (the fence has seen token 43)",
+            "Lockwatch alert ZOMBIE_HEARTBEAT: node-7 (pid 4242) is still acting on aim_lock_config.conf with token 42 (HEARTBEAT, sequence 4), but holding 42 was superseded by token 43: a fenced holder is alive",
+            "node-3 released aim_lock_config.conf");
+    assertThat(result.out())
+        .contains("\nPostmortem of aim_lock_config.conf, ")
+        .contains("HTML report: " + data.resolve("postmortem-node-7.html") + "\n")
+        .contains("the trigger released the lock 1 time(s); node-3 took it with token 43;")
+        .endsWith("Stopped; the demo's data is in " + data + "\n");
+    assertThat(data.resolve("postmortem-node-7.html")).isRegularFile();
   }
 }

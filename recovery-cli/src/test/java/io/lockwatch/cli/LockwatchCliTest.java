@@ -45,13 +45,13 @@ class LockwatchCliTest {
 
   @Test
   void shouldPrintOneLineAndExit2WhenAnOptionValueIsBad() {
-    Result result = run("demo", "--date", "yesterday");
+    Result result = run("replay", "--date", "yesterday");
 
     assertThat(result.code).isEqualTo(2);
     assertThat(result.errLines())
         .containsExactly(
             "lockwatch: Invalid value for option '--date': 'yesterday' is not a date; expected yyyy-MM-dd, e.g. 2026-11-23",
-            "Try 'lockwatch demo --help' for more information.");
+            "Try 'lockwatch replay --help' for more information.");
   }
 
   @Test
