@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       ExportCommand.class,
       SchemasCommand.class,
       DemoCommand.class,
+      io.lockwatch.cli.demo.UpCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
