@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       SchemasCommand.class,
       DemoCommand.class,
       io.lockwatch.cli.demo.UpCommand.class,
+      io.lockwatch.cli.demo.SimulateCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -101,6 +101,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public void windowStarts(Instant from, HistoryFold fold) {
       if (from == null) {
+        out.println(String.format(ROW, "TIME", "LOCK", "WHAT", "TOKEN", "HOLDER", "DETAILS"));
         return;
       }
       // One lock is always shown; otherwise the locks held at the start (the free ones are noise).
