@@ -33,16 +33,19 @@ public final class HistoryFold {
   /** Applies an entry at its time, after the checks that fall due before it. */
   public void apply(Entry entry) {
     advanceTo(entry.time());
-    Transition transition =
-        switch (entry.kind()) {
-          case EVENT -> machine.onEvent(states.get(entry.lockId()), entry.event(), entry.time());
-          case ACTION ->
-              machine.onOperatorAction(states.get(entry.lockId()), entry.action(), entry.time());
-          case ALERT, COMMAND -> null;
-        };
-    if (transition != null) {
-      record(entry.lockId(), transition);
+    if (entry.kind() != Entry.Kind.EVENT && entry.kind() != Entry.Kind.ACTION) {
+      return;
     }
+    LockState current = states.get(entry.lockId());
+    Transition transition =
+        entry.kind() == Entry.Kind.EVENT
+            ? machine.onEvent(current, entry.event(), entry.time())
+            : machine.onOperatorAction(current, entry.action(), entry.time());
+    // Most transitions update the stored object in place: no second lookup then.
+    if (transition.state() != null && transition.state() != current) {
+      states.put(entry.lockId(), transition.state());
+    }
+    transition.scheduleCheckAt().ifPresent(at -> checks.add(new Check(at, entry.lockId())));
   }
 
   /** Runs every check due at or before {@code now}. */
