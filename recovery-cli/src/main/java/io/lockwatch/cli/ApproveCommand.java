@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lockwatch approve}: release a reclaim held at a "hold" policy's hold point. */
@@ -20,17 +19,7 @@ import picocli.CommandLine.Spec;
     })
 public final class ApproveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(index = "0", paramLabel = "LOCK", description = "The lock's id.")
-  String lockId;
-
-  @Option(
-      names = {"-t", "--token"},
-      required = true,
-      paramLabel = "TOKEN",
-      description = "The fencing token of the holding to reclaim.")
-  long token;
+  @Mixin OperatorActionOptions action;
 
   @Option(
       names = {"-r", "--reason"},
@@ -38,19 +27,8 @@ public final class ApproveCommand implements Callable<Integer> {
       description = "Why, for the record.")
   String reason;
 
-  @Option(names = "--operator", paramLabel = "NAME", description = "Who approves (default: $USER).")
-  String operator;
-
   @Override
   public Integer call() throws Exception {
-    return OperatorActionPublisher.publish(
-        connection,
-        spec.commandLine().getOut(),
-        OperatorActionType.APPROVE_RECLAIM,
-        lockId,
-        token,
-        operator != null ? operator : OperatorActionPublisher.defaultOperator(),
-        reason,
-        null);
+    return action.publish(spec.commandLine().getOut(), OperatorActionType.APPROVE_RECLAIM, reason);
   }
 }

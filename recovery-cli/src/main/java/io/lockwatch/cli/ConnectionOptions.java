@@ -35,6 +35,18 @@ public final class ConnectionOptions {
       description = "Schema registry URL (default: schema.registry.url from the settings).")
   String registryUrl;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description = "Give up when Kafka does not answer for this long (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  /** How long to wait for Kafka. */
+  public java.time.Duration timeout() {
+    return TimeParser.duration(timeout);
+  }
+
   /** The settings: file, then environment, then flags. */
   public LockwatchConfig settings() {
     Optional<Path> file =

@@ -47,13 +47,6 @@ public final class ExportCommand implements Callable<Integer> {
       description = "The file to write (replaced if it exists).")
   Path file;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      description = "Give up when Kafka does not answer for this long (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +61,7 @@ public final class ExportCommand implements Callable<Integer> {
         new KafkaHistory(
             settings.clientConfig(),
             TopicCatalog.fromConfig(settings.clientConfig()),
-            TimeParser.duration(timeout),
+            connection.timeout(),
             output.progress(spec.commandLine().getErr()));
     Map<String, String> metadata = new TreeMap<>();
     metadata.put("lockwatch.selection", selection.describe());

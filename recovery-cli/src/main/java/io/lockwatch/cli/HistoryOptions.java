@@ -22,13 +22,6 @@ public final class HistoryOptions {
       description = "Read an export file (lockwatch export) instead of Kafka.")
   Path file;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = "30s",
-      description = "Give up when Kafka does not answer for this long (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
   /** The settings (for thresholds and policies); Kafka's address only needed without --file. */
   public LockwatchConfig settings() {
     return file != null ? connection.settings() : connection.config();
@@ -46,7 +39,7 @@ public final class HistoryOptions {
   }
 
   public Duration timeout() {
-    return TimeParser.duration(timeout);
+    return connection.timeout();
   }
 
   /** Where the history is read from, for headings. */

@@ -56,7 +56,7 @@ final class OperatorActionPublisher {
       RecordMetadata metadata =
           producer
               .send(new ProducerRecord<>(topic.name(), null, now.toEpochMilli(), lockId, action))
-              .get(30, TimeUnit.SECONDS);
+              .get(connection.timeout().toMillis(), TimeUnit.MILLISECONDS);
       out.println(
           "Published "
               + type

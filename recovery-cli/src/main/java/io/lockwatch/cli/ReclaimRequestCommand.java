@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lockwatch reclaim}: ask Lockwatch for a manual reclaim, fenced by token. */
@@ -21,17 +20,7 @@ import picocli.CommandLine.Spec;
     })
 public final class ReclaimRequestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Parameters(index = "0", paramLabel = "LOCK", description = "The lock's id.")
-  String lockId;
-
-  @Option(
-      names = {"-t", "--token"},
-      required = true,
-      paramLabel = "TOKEN",
-      description = "The fencing token the lock must still be held under.")
-  long token;
+  @Mixin OperatorActionOptions action;
 
   @Option(
       names = {"-r", "--reason"},
@@ -40,19 +29,8 @@ public final class ReclaimRequestCommand implements Callable<Integer> {
       description = "Why, for the record.")
   String reason;
 
-  @Option(names = "--operator", paramLabel = "NAME", description = "Who asks (default: $USER).")
-  String operator;
-
   @Override
   public Integer call() throws Exception {
-    return OperatorActionPublisher.publish(
-        connection,
-        spec.commandLine().getOut(),
-        OperatorActionType.REQUEST_RECLAIM,
-        lockId,
-        token,
-        operator != null ? operator : OperatorActionPublisher.defaultOperator(),
-        reason,
-        null);
+    return action.publish(spec.commandLine().getOut(), OperatorActionType.REQUEST_RECLAIM, reason);
   }
 }
