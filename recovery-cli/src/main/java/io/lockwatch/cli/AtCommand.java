@@ -78,17 +78,11 @@ public final class AtCommand implements Callable<Integer> {
             new Selection(selection.lockId(), selection.prefix(), java.util.Optional.empty()),
             fold,
             (entry, state) -> {});
-    fold.advanceTo(at);
     Map<String, LockState> locks = new TreeMap<>();
     fold.states()
         .forEach(
             (lockId, state) -> {
-              boolean node =
-                  selection
-                      .node()
-                      .map(
-                          n -> state.getHolder() != null && n.equals(state.getHolder().getNodeId()))
-                      .orElse(true);
+              boolean node = selection.node().map(n -> Timeline.heldBy(state, n)).orElse(true);
               if (selection.lockMatches(lockId)
                   && node
                   && (all || state.getStatus() != io.lockwatch.events.LockStatus.FREE)) {

@@ -10,7 +10,6 @@ import io.lockwatch.cli.output.AvroJson;
 import io.lockwatch.cli.output.EntryText;
 import io.lockwatch.cli.output.Format;
 import io.lockwatch.cli.output.Times;
-import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.streams.LockwatchConfig;
 import io.lockwatch.streams.state.LockStateMachine;
@@ -111,7 +110,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 boolean one = selection.lockId().isPresent();
                 if (selection.lockMatches(lockId)
                     && (one || state.getStatus() != LockStatus.FREE)
-                    && selection.node().map(node -> heldBy(state, node)).orElse(true)) {
+                    && selection.node().map(node -> Timeline.heldBy(state, node)).orElse(true)) {
                   out.println("At the start: " + lockId + " " + EntryText.state(state, times));
                 }
               });
@@ -142,10 +141,6 @@ public final class ReplayCommand implements Callable<Integer> {
         out.println("(nothing in this window)");
       }
       out.printf("%,d entries (%,d records read)%n", entries, summary.recordsRead());
-    }
-
-    private static boolean heldBy(LockState state, String node) {
-      return state.getHolder() != null && node.equals(state.getHolder().getNodeId());
     }
   }
 

@@ -111,7 +111,8 @@ public final class Timeline {
     return involved.contains(entry.lockId());
   }
 
-  static boolean heldBy(LockState state, String node) {
+  /** Whether {@code node} holds (or, for a free lock, last held) the lock in {@code state}. */
+  public static boolean heldBy(LockState state, String node) {
     return state != null && state.getHolder() != null && node.equals(state.getHolder().getNodeId());
   }
 }

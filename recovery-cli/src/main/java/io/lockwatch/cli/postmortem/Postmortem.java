@@ -85,7 +85,7 @@ public final class Postmortem implements Timeline.Listener {
 
   private final Times times;
   private final Selection selection;
-  private Instant from;
+  private final Instant from;
   private final Instant to;
   private final Map<String, LockState> atStart = new LinkedHashMap<>();
   private final List<Holding> holdings = new ArrayList<>();
