@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +20,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * disturbs no one. Records come back ordered by partition, then offset.
  */
 public final class BoundedTopicReader {
+  /**
+   * How a bounded read closes its consumer. {@code close()} waits for the broker's answer to the
+   * request that ends the fetch session, and the broker holds that request for {@code
+   * fetch.max.wait.ms} (500 ms by default; KAFKA-19884): a read that is done sends it and does not
+   * wait.
+   */
+  public static final CloseOptions CLOSE = CloseOptions.timeout(Duration.ofMillis(50));
+
   private BoundedTopicReader() {}
 
   /**
@@ -34,8 +43,9 @@ public final class BoundedTopicReader {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, timeout).stream()
               .map(info -> new TopicPartition(topic, info.partition()))
@@ -68,6 +78,8 @@ public final class BoundedTopicReader {
           Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
               .thenComparingLong(ConsumerRecord::offset));
       return records;
+    } finally {
+      consumer.close(CLOSE);
     }
   }
 }
