@@ -127,11 +127,11 @@ public final class LockwatchBenchmark {
 
   private static void throughput(
       EmbeddedKafka kafka, int events, int locks, List<String> guarantees) throws Exception {
-    Map<String, Object> client = clientConfig(kafka, "tp");
+    Map<String, Object> client = clientConfig(kafka.bootstrapServers(), "tp");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
-    createTopics(kafka, topics);
+    createTopics(kafka.bootstrapServers(), topics);
     long loadStart = System.nanoTime();
-    preload(kafka, topics, events, locks);
+    preload(kafka.bootstrapServers(), topics, events, locks);
     System.out.printf(
         "%n(a) Throughput: %,d events over %,d locks (1 acquire each, then heartbeats), %d partitions; loaded in %.1f s%n",
         events, locks, PARTITIONS, (System.nanoTime() - loadStart) / 1e9);
@@ -262,14 +262,14 @@ public final class LockwatchBenchmark {
     Thread.sleep(5);
   }
 
-  static void preload(EmbeddedKafka kafka, TopicCatalog topics, int events, int locks)
+  static void preload(String bootstrapServers, TopicCatalog topics, int events, int locks)
       throws Exception {
     var serializer = topics.lockEvents().valueSerde().serializer();
     long[] sequences = new long[locks];
     Instant now = Instant.now();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            producerConfig(kafka), new StringSerializer(), new ByteArraySerializer())) {
+            producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         int lock = i % locks;
         boolean acquire = i < locks;
@@ -297,9 +297,9 @@ public final class LockwatchBenchmark {
   // ---------------------------------------------------------------- (c) detection delay
 
   private static void detectionDelay(EmbeddedKafka kafka) throws Exception {
-    Map<String, Object> client = clientConfig(kafka, "dd");
+    Map<String, Object> client = clientConfig(kafka.bootstrapServers(), "dd");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
-    createTopics(kafka, topics);
+    createTopics(kafka.bootstrapServers(), topics);
     WatchdogMetrics metrics = new WatchdogMetrics();
     Topology topology =
         LockwatchTopology.build(
@@ -322,7 +322,9 @@ public final class LockwatchBenchmark {
     try (KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(
-                producerConfig(kafka), new StringSerializer(), new ByteArraySerializer())) {
+                producerConfig(kafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
       streams.start();
       while (streams.state() != KafkaStreams.State.RUNNING) {
         Thread.sleep(50);
@@ -527,9 +529,9 @@ public final class LockwatchBenchmark {
 
   // ---------------------------------------------------------------- helpers
 
-  static Map<String, Object> clientConfig(EmbeddedKafka kafka, String prefix) {
+  static Map<String, Object> clientConfig(String bootstrapServers, String prefix) {
     Map<String, Object> client = new HashMap<>();
-    client.put("bootstrap.servers", kafka.bootstrapServers());
+    client.put("bootstrap.servers", bootstrapServers);
     // An in-memory registry: the serdes cache ids after the first record, so a real one would
     // change nothing but start-up; the benchmark measures the topology.
     client.put("schema.registry.url", "mock://bench-" + prefix);
@@ -537,8 +539,8 @@ public final class LockwatchBenchmark {
     return client;
   }
 
-  static void createTopics(EmbeddedKafka kafka, TopicCatalog topics) throws Exception {
-    try (Admin admin = Admin.create(kafka.adminConfig())) {
+  static void createTopics(String bootstrapServers, TopicCatalog topics) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       admin
           .createTopics(topics.newTopics(PARTITIONS, java.util.Optional.empty()))
           .all()
@@ -546,10 +548,10 @@ public final class LockwatchBenchmark {
     }
   }
 
-  private static Map<String, Object> producerConfig(EmbeddedKafka kafka) {
+  private static Map<String, Object> producerConfig(String bootstrapServers) {
     return Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers(),
+        bootstrapServers,
         ProducerConfig.ACKS_CONFIG,
         "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,

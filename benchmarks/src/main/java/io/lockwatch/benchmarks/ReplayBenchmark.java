@@ -8,6 +8,7 @@ import io.lockwatch.cli.history.Timeline;
 import io.lockwatch.cli.output.Progress;
 import io.lockwatch.devstack.EmbeddedKafka;
 import io.lockwatch.events.LockEvent;
+import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerde;
 import io.lockwatch.schemas.topics.TopicCatalog;
@@ -16,6 +17,7 @@ import io.lockwatch.streams.state.WatchPolicy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,26 +33,51 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * (r) Replay throughput: {@code lockwatch replay}'s reading, merging, decoding and folding of the
  * whole history, against a plain consumer reading the same topics in the same run (bytes only, and
- * bytes plus Avro decoding). Each is run three times, alternating; the best of each counts.
+ * bytes plus Avro decoding). Each is run five times, alternating; the best of each counts.
+ *
+ * <p>It runs in a JVM of its own, started with the CLI's JVM options ({@code recovery-cli/
+ * jvm.options}, as {@code ./lockwatch} does), against the benchmark's broker.
  */
 final class ReplayBenchmark {
   private static final int LOCKS = 10_000;
 
   private ReplayBenchmark() {}
 
+  /** Runs the benchmark in a child JVM with the CLI's options. */
   static void run(EmbeddedKafka kafka, int events) throws Exception {
-    Map<String, Object> client = LockwatchBenchmark.clientConfig(kafka, "rp");
+    String options = System.getProperty("lockwatch.cli.jvmOptions", "../recovery-cli/jvm.options");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "@" + options,
+            "-Xmx2g",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ReplayBenchmark.class.getName(),
+            kafka.bootstrapServers(),
+            Integer.toString(events));
+    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("The replay benchmark's JVM exited with " + exit);
+    }
+  }
+
+  /** The child JVM: {@code <bootstrap servers> <events>}. */
+  public static void main(String[] args) throws Exception {
+    String bootstrapServers = args[0];
+    int events = Integer.parseInt(args[1]);
+    Map<String, Object> client = LockwatchBenchmark.clientConfig(bootstrapServers, "rp");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
-    LockwatchBenchmark.createTopics(kafka, topics);
-    LockwatchBenchmark.preload(kafka, topics, events, LOCKS);
+    LockwatchBenchmark.createTopics(bootstrapServers, topics);
+    LockwatchBenchmark.preload(bootstrapServers, topics, events, LOCKS);
     System.out.printf(
-        "%n(r) Replay: %,d lock events over %,d locks; best of 3 alternating runs%n",
-        events, LOCKS);
+        "%n(r) Replay: %,d lock events over %,d locks; best of 5 alternating runs; JVM options %s%n",
+        events, LOCKS, ManagementFactory.getRuntimeMXBean().getInputArguments());
     double plain = 0;
     double decoding = 0;
     double replay = 0;
     long peakHeap = 0;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 5; round++) {
       plain = Math.max(plain, plainConsumer(client, topics, events, false));
       decoding = Math.max(decoding, plainConsumer(client, topics, events, true));
       resetPeaks();
@@ -75,8 +102,9 @@ final class ReplayBenchmark {
         ((AvroSerde<LockEvent>) topics.lockEvents().valueSerde()).avroDeserializer();
     long start = System.nanoTime();
     long count = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic :
           List.of(
@@ -99,6 +127,9 @@ final class ReplayBenchmark {
           count++;
         }
       }
+    } finally {
+      // The same close as the replay's.
+      consumer.close(BoundedTopicReader.CLOSE);
     }
     check(count, events);
     return count / ((System.nanoTime() - start) / 1e9);
