@@ -5,6 +5,7 @@ import io.lockwatch.schemas.registry.SchemaRegistries;
 import io.lockwatch.schemas.registry.SchemaRegistry;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -235,16 +236,33 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
       if (type != null && SpecificRecord.class.isAssignableFrom(type)) {
         Schema local = specific.getSchema(type);
         checkReadable(local, writer, topic, partition, offset, schemaId);
-        return new SpecificDatumReader<>(writer, local, specific);
+        return shareable(writer, local, specific);
       }
-      return (DatumReader<T>)
-          new GenericDatumReader<GenericRecord>(writer, writer, GenericData.get());
+      return shareable(writer, writer, GenericData.get());
     }
     if (readerSchema == null) {
-      return new GenericDatumReader<>(writer, writer, model);
+      return shareable(writer, writer, model);
     }
     checkReadable(readerSchema, writer, topic, partition, offset, schemaId);
-    return new SpecificDatumReader<>(writer, readerSchema, (SpecificData) model);
+    return shareable(writer, readerSchema, model);
+  }
+
+  /**
+   * A reader that threads may share (the recovery CLI decodes on two, Kafka Streams on each stream
+   * thread). {@link GenericDatumReader} builds its fast reader lazily on its first read, without
+   * synchronization; built here, before the reader is cached, it is published safely.
+   */
+  private static <T> DatumReader<T> shareable(Schema writer, Schema reader, GenericData data) {
+    if (data.isFastReaderEnabled()) {
+      try {
+        return data.getFastReaderBuilder().createDatumReader(writer, reader);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return data instanceof SpecificData specific
+        ? new SpecificDatumReader<>(writer, reader, specific)
+        : new GenericDatumReader<>(writer, reader, data);
   }
 
   private static void checkReadable(
