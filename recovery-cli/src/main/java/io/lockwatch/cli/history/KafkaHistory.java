@@ -44,11 +44,13 @@ import org.apache.kafka.common.utils.Utils;
  * read from the one partition its id hashes to (the default partitioner, which Lockwatch and its
  * publishers use), and records of other locks are skipped before they are decoded.
  *
- * <p>Two threads share the work, so a replay runs at about the rate the consumer fetches: a fetcher
- * thread owns the consumer and hands each poll's records on; the calling thread decodes them,
- * merges the partitions by time and runs the sink. Memory stays bounded: a partition with {@link
+ * <p>Two threads share the work: a fetcher thread owns the consumer and hands each poll's records
+ * on; the calling thread merges the partitions by time and runs the sink; each poll's records are
+ * decoded by whichever of the two is free. Memory stays bounded: a partition with {@link
  * #BUFFER_PER_PARTITION} records handed on and not yet merged is paused, and a record is handed to
- * the sink as soon as no other partition can still hold an earlier one.
+ * the sink as soon as no other partition can still hold an earlier one. The merge takes each
+ * partition to be in time order, as its writers append it (a record's timestamp is its event's
+ * time).
  */
 public final class KafkaHistory implements History {
   static final int BUFFER_PER_PARTITION = 2_000;
