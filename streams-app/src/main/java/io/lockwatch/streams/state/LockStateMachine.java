@@ -268,8 +268,8 @@ public final class LockStateMachine {
     if (sequenceProblem.isPresent()) {
       return sequenceProblem.get();
     }
-    List<Alert> alerts = new ArrayList<>();
-    gapAlert(current, event, now).ifPresent(alerts::add);
+    // Most heartbeats raise nothing: no list to build for them.
+    List<Alert> alerts = gapAlert(current, event, now).map(List::of).orElse(List.of());
     current.setLastHeartbeatAt(event.getOccurredAt());
     current.setLastHeartbeatObservedAt(now);
     current.setLastSequence(event.getSequence());
