@@ -1,5 +1,6 @@
 package io.lockwatch.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.lockwatch.cli.history.History;
 import io.lockwatch.cli.history.HistoryFold;
 import io.lockwatch.cli.history.KafkaHistory;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +35,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * (r) Replay throughput: {@code lockwatch replay}'s reading, merging, decoding and folding of the
  * whole history, against a plain consumer reading the same topics in the same run (bytes only, and
- * bytes plus Avro decoding). Each is run five times, alternating; the best of each counts.
+ * bytes plus Avro decoding). Each is run five times, alternating; the best of each counts, by rate
+ * and by CPU time per event.
  *
  * <p>It runs in a JVM of its own, started with the CLI's JVM options ({@code recovery-cli/
  * jvm.options}, as {@code ./lockwatch} does), against the benchmark's broker.
@@ -73,26 +76,56 @@ final class ReplayBenchmark {
     System.out.printf(
         "%n(r) Replay: %,d lock events over %,d locks; best of 5 alternating runs; JVM options %s%n",
         events, LOCKS, ManagementFactory.getRuntimeMXBean().getInputArguments());
-    double plain = 0;
-    double decoding = 0;
-    double replay = 0;
+    Best plain = new Best();
+    Best decoding = new Best();
+    Best replay = new Best();
     long peakHeap = 0;
     for (int round = 0; round < 5; round++) {
-      plain = Math.max(plain, plainConsumer(client, topics, events, false));
-      decoding = Math.max(decoding, plainConsumer(client, topics, events, true));
+      plain.time(() -> plainConsumer(client, topics, events, false));
+      decoding.time(() -> plainConsumer(client, topics, events, true));
       resetPeaks();
-      replay = Math.max(replay, replay(client, topics, events));
+      replay.time(() -> replay(client, topics, events));
       peakHeap = Math.max(peakHeap, peakHeapMb());
     }
-    System.out.printf("    %-44s %,12.0f ev/s%n", "plain consumer (poll and count)", plain);
-    System.out.printf("    %-44s %,12.0f ev/s%n", "plain consumer + Avro decode", decoding);
+    System.out.printf("    %-44s %12s %18s%n", "", "events/s", "CPU ns per event");
+    plain.print("plain consumer (poll and count)");
+    decoding.print("plain consumer + Avro decode");
+    replay.print("replay (read, merge, decode, fold)");
     System.out.printf(
-        "    %-44s %,12.0f ev/s   %.2fx plain, %.2fx decoding consumer%n",
-        "replay (read, merge, decode, fold)", replay, replay / plain, replay / decoding);
+        "    replay: %.2fx plain, %.2fx decoding consumer; CPU per event %.2fx plain, %.2fx"
+            + " decoding%n",
+        replay.rate / plain.rate,
+        replay.rate / decoding.rate,
+        replay.cpuPerEvent / plain.cpuPerEvent,
+        replay.cpuPerEvent / decoding.cpuPerEvent);
     System.out.printf("    peak heap in use during a replay round: %,d MB%n", peakHeap);
   }
 
-  private static double plainConsumer(
+  /**
+   * One reader's best round by rate, and its lowest CPU time per event: what the reading cost this
+   * JVM's threads (the reader's own, the collector's, the compiler's), not counting the broker's,
+   * which runs in the parent JVM.
+   */
+  private static final class Best {
+    private static final OperatingSystemMXBean OS =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private double rate;
+    private double cpuPerEvent = Double.MAX_VALUE;
+
+    void time(Callable<Long> reader) throws Exception {
+      long cpu = OS.getProcessCpuTime();
+      long start = System.nanoTime();
+      long events = reader.call();
+      rate = Math.max(rate, events / ((System.nanoTime() - start) / 1e9));
+      cpuPerEvent = Math.min(cpuPerEvent, (OS.getProcessCpuTime() - cpu) / (double) events);
+    }
+
+    void print(String reader) {
+      System.out.printf("    %-44s %,12.0f %18.0f%n", reader, rate, cpuPerEvent);
+    }
+  }
+
+  private static long plainConsumer(
       Map<String, Object> client, TopicCatalog topics, int events, boolean decode) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -100,7 +133,6 @@ final class ReplayBenchmark {
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     AvroDeserializer<LockEvent> decoder =
         ((AvroSerde<LockEvent>) topics.lockEvents().valueSerde()).avroDeserializer();
-    long start = System.nanoTime();
     long count = 0;
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -132,12 +164,11 @@ final class ReplayBenchmark {
       consumer.close(BoundedTopicReader.CLOSE);
     }
     check(count, events);
-    return count / ((System.nanoTime() - start) / 1e9);
+    return count;
   }
 
-  private static double replay(Map<String, Object> client, TopicCatalog topics, int events)
+  private static long replay(Map<String, Object> client, TopicCatalog topics, int events)
       throws Exception {
-    long start = System.nanoTime();
     AtomicLong count = new AtomicLong();
     History history = new KafkaHistory(client, topics, Duration.ofSeconds(30), Progress.NONE);
     Timeline.walk(
@@ -148,7 +179,7 @@ final class ReplayBenchmark {
         new HistoryFold(new LockStateMachine(WatchPolicy.builder().missedBeats(3).build())),
         (entry, fold) -> count.incrementAndGet());
     check(count.get(), events);
-    return count.get() / ((System.nanoTime() - start) / 1e9);
+    return count.get();
   }
 
   private static void check(long count, int events) {
