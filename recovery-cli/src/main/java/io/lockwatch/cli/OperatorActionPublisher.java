@@ -2,6 +2,7 @@ package io.lockwatch.cli;
 
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.OperatorActionType;
+import io.lockwatch.schemas.contract.ContractLimits;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
@@ -50,6 +51,11 @@ final class OperatorActionPublisher {
             .setRequestedAt(now)
             .setCommandId(commandId)
             .build();
+    ContractLimits.violation(action)
+        .ifPresent(
+            violation -> {
+              throw new IllegalArgumentException("Operator action refused: " + violation);
+            });
     try (KafkaProducer<String, OperatorAction> producer =
         new KafkaProducer<>(
             config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {

@@ -1,13 +1,20 @@
 package io.lockwatch.streams;
 
+import io.lockwatch.schemas.contract.ContractRegistration;
+import io.lockwatch.schemas.registry.CompatibilityLevel;
+import io.lockwatch.schemas.registry.UrlCredentials;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.http.LockwatchHttpServer;
+import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.OffsetLagGate;
+import io.lockwatch.streams.internals.StreamThreadProgress;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -35,7 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LockwatchApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockwatchApp.class);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Short enough that SIGTERM stops the app within a supervisor's usual 30 s grace. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
+
+  private static final Duration OUTAGE_BACKOFF_MIN = Duration.ofSeconds(1);
+  private static final Duration OUTAGE_BACKOFF_MAX = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
   private final LockwatchHttpServer http;
@@ -45,6 +60,9 @@ public final class LockwatchApp implements AutoCloseable {
 
   private final OffsetLagGate gate;
   private final Admin admin;
+  private final StreamThreadProgress progress;
+  private volatile Duration outageBackoff = OUTAGE_BACKOFF_MIN;
+  private volatile long lastOutageAtMillis;
 
   private LockwatchApp(
       KafkaStreams streams,
@@ -57,6 +75,15 @@ public final class LockwatchApp implements AutoCloseable {
     this.metrics = metrics;
     this.gate = gate;
     this.admin = admin;
+    this.progress =
+        new StreamThreadProgress(
+            streams,
+            StreamThreadProgress.STALL_LIMIT,
+            stalled -> {
+              LOG.error("{}; exiting so that the supervisor restarts this instance", stalled);
+              failed = true;
+              Runtime.getRuntime().halt(1);
+            });
   }
 
   public static void main(String[] args) {
@@ -72,16 +99,29 @@ public final class LockwatchApp implements AutoCloseable {
         System.exit(2);
       }
     }
+    // A thread killed by an Error (OutOfMemoryError, StackOverflowError, ...) may be one the
+    // watchdog needs: never linger alive but blind, let the supervisor restart the process.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (error instanceof Error) {
+            LOG.error("Fatal error in thread {}; exiting", thread.getName(), error);
+            Runtime.getRuntime().halt(1);
+          } else {
+            LOG.error("Uncaught exception in thread {}", thread.getName(), error);
+          }
+        });
+    warnUnlessExitOnOutOfMemory();
     LockwatchApp app;
     try {
       app = start(LockwatchConfig.load(file, System.getenv()));
     } catch (ConfigException e) {
-      System.err.println("lockwatch-streams: bad setting: " + e.getMessage());
+      System.err.println("lockwatch-streams: bad setting: " + UrlCredentials.mask(e.getMessage()));
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      LOG.error("Lockwatch failed to start", e);
-      System.err.println("lockwatch-streams: failed to start: " + e.getMessage());
+      LOG.error("Lockwatch failed to start: {}", UrlCredentials.mask(String.valueOf(e)));
+      System.err.println(
+          "lockwatch-streams: failed to start: " + UrlCredentials.mask(e.getMessage()));
       System.exit(1);
       return;
     }
@@ -90,71 +130,191 @@ public final class LockwatchApp implements AutoCloseable {
     System.exit(app.failed ? 1 : 0);
   }
 
-  /** Creates missing topics, starts Kafka Streams and the HTTP API. */
+  /**
+   * Creates missing topics, registers the contract's schemas, starts Kafka Streams and the HTTP
+   * API. Whatever it opened is closed again if it fails half-way.
+   */
   public static LockwatchApp start(LockwatchConfig config) {
     LOG.info("Starting Lockwatch with settings:{}", config.describe());
     Map<String, Object> clientConfig = config.clientConfig();
     TopicCatalog topics = TopicCatalog.fromConfig(clientConfig);
-    if (config.createTopics()) {
-      createMissingTopics(
-          clientConfig,
-          topics.newTopics(config.topicPartitions(), config.topicReplicationFactor()));
-    }
-    WatchdogMetrics metrics = new WatchdogMetrics();
-    LockwatchHttpServer http;
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
-      http =
-          new LockwatchHttpServer(
-              metrics, config.httpHost(), config.httpPort(), config.httpAdvertised().orElse(null));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot bind the HTTP API to " + config.httpHost() + ":" + config.httpPort(), e);
-    }
-    Properties props = new Properties();
-    props.putAll(LockwatchStreamsConfig.streamsDefaults(topics));
-    props.putAll(clientConfig);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(
-        StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
-
-    Admin admin = Admin.create(clientConfig);
-    OffsetLagGate gate =
-        new OffsetLagGate(
-            admin,
-            config.applicationId(),
-            topics.lockEvents().name(),
-            config.judgementMaxLag(),
-            Duration.ofMillis(200));
-    KafkaStreams streams =
-        new KafkaStreams(
-            LockwatchTopology.build(
-                topics,
-                config.watchPolicy(),
-                config.checkInterval(),
-                gate,
+      if (config.createTopics()) {
+        createMissingTopics(
+            clientConfig,
+            topics.newTopics(config.topicPartitions(), config.topicReplicationFactor()));
+      }
+      int inputPartitions = inputPartitions(clientConfig, topics);
+      registerSchemas(topics, clientConfig, config.schemaCompatibility());
+      WatchdogMetrics metrics = new WatchdogMetrics();
+      LockwatchHttpServer http;
+      try {
+        http =
+            new LockwatchHttpServer(
                 metrics,
-                LockwatchStreamsConfig.cacheLockState(
-                    String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))),
-            props);
-    LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
-    streams.setGlobalStateRestoreListener(new RestoreProgress());
-    streams.setStateListener(
-        (newState, oldState) -> {
-          LOG.info("Kafka Streams {} -> {}", oldState, newState);
-          if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
-            app.stopped.countDown();
-          }
-        });
-    streams.setUncaughtExceptionHandler(
-        exception -> {
-          LOG.error("Kafka Streams failed; shutting down this instance", exception);
-          app.failed = true;
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-    streams.start();
-    http.start(streams);
-    LOG.info("Lockwatch HTTP API on http://{}:{}", http.self().host(), http.port());
-    return app;
+                config.httpHost(),
+                config.httpPort(),
+                config.httpAdvertised().orElse(null));
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot bind the HTTP API to " + config.httpHost() + ":" + config.httpPort(), e);
+      }
+      opened.push(http);
+      Properties props = new Properties();
+      props.putAll(LockwatchStreamsConfig.streamsDefaults(topics));
+      props.putAll(clientConfig);
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+      props.put(
+          StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
+      props.put(InputErrorHandlers.METRICS_CONFIG, metrics);
+      config
+          .instanceId()
+          .ifPresent(
+              id ->
+                  props.putIfAbsent(
+                      StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+
+      Admin admin = Admin.create(clientConfig);
+      opened.push(admin);
+      OffsetLagGate gate =
+          new OffsetLagGate(
+              admin,
+              config.applicationId(),
+              topics.lockEvents().name(),
+              config.judgementMaxLag(),
+              Duration.ofMillis(200));
+      opened.push(gate);
+      KafkaStreams streams =
+          new KafkaStreams(
+              LockwatchTopology.build(
+                  topics,
+                  config.watchPolicy(),
+                  config.checkInterval(),
+                  gate,
+                  metrics,
+                  LockwatchStreamsConfig.cacheLockState(
+                      String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))),
+                  inputPartitions),
+              props);
+      opened.push(streams);
+      LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
+      streams.setGlobalStateRestoreListener(new RestoreProgress());
+      streams.setStateListener(
+          (newState, oldState) -> {
+            LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR) {
+              app.failed = true;
+            }
+            if (newState == KafkaStreams.State.ERROR
+                || newState == KafkaStreams.State.NOT_RUNNING) {
+              app.stopped.countDown();
+            }
+          });
+      streams.setUncaughtExceptionHandler(app::onStreamThreadFailure);
+      streams.start();
+      http.start(streams);
+      app.progress.start();
+      LOG.info("Lockwatch HTTP API on http://{}:{}", http.self().host(), http.port());
+      return app;
+    } catch (RuntimeException e) {
+      while (!opened.isEmpty()) {
+        try {
+          opened.pop().close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A stream thread died. A registry that cannot be reached is an outage: wait, then replace the
+   * thread, which reads the undecoded record again (nothing was skipped). Anything else is a bug or
+   * a failure Kafka Streams could not handle: stop this instance, exit 1, and let the supervisor
+   * restart it; under exactly-once the input is processed again.
+   */
+  private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(
+      Throwable exception) {
+    if (InputErrorHandlers.registryOutage(exception).isPresent()) {
+      long now = System.currentTimeMillis();
+      if (now - lastOutageAtMillis > OUTAGE_BACKOFF_MAX.toMillis() * 2) {
+        outageBackoff = OUTAGE_BACKOFF_MIN;
+      }
+      lastOutageAtMillis = now;
+      Duration wait = outageBackoff;
+      outageBackoff =
+          outageBackoff.multipliedBy(2).compareTo(OUTAGE_BACKOFF_MAX) > 0
+              ? OUTAGE_BACKOFF_MAX
+              : outageBackoff.multipliedBy(2);
+      LOG.warn(
+          "The schema registry cannot be reached; no record is skipped. Replacing the stream"
+              + " thread in {} ms: {}",
+          wait.toMillis(),
+          UrlCredentials.mask(String.valueOf(exception.getMessage())));
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+    LOG.error("Kafka Streams failed; shutting down this instance", exception);
+    failed = true;
+    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  }
+
+  /** The partition count of the inputs, which must be co-partitioned (checked here). */
+  private static int inputPartitions(Map<String, Object> clientConfig, TopicCatalog topics) {
+    try (Admin admin = Admin.create(clientConfig)) {
+      Map<String, TopicDescription> described =
+          admin
+              .describeTopics(List.of(topics.lockEvents().name(), topics.operatorActions().name()))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
+      int events = described.get(topics.lockEvents().name()).partitions().size();
+      int actions = described.get(topics.operatorActions().name()).partitions().size();
+      if (events != actions) {
+        throw new IllegalStateException(
+            topics.lockEvents().name()
+                + " has "
+                + events
+                + " partitions and "
+                + topics.operatorActions().name()
+                + " "
+                + actions
+                + "; a lock's events and actions must meet in one task, so both need the same"
+                + " count");
+      }
+      return events;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing the input topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot describe the input topics: " + e.getMessage(), e);
+    }
+  }
+
+  /** Producers with auto-registration off can fetch the contract as soon as the app runs. */
+  private static void registerSchemas(
+      TopicCatalog topics, Map<String, Object> clientConfig, CompatibilityLevel compatibility) {
+    try {
+      for (ContractRegistration.Registered registered :
+          ContractRegistration.register(
+              topics.registry(),
+              ContractRegistration.subjects(topics, clientConfig),
+              compatibility)) {
+        LOG.info(
+            "Schema registered: subject {} id {} ({})",
+            registered.subject().subject(),
+            registered.id(),
+            registered.compatibility());
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot register the contract's schemas: " + UrlCredentials.mask(e.getMessage()), e);
+    }
   }
 
   public KafkaStreams streams() {
@@ -181,11 +341,30 @@ public final class LockwatchApp implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("Stopping Lockwatch");
+    progress.close();
     http.close();
-    streams.close(CLOSE_TIMEOUT);
+    // Leave the group even with static membership, so the other instances take over at once.
+    streams.close(
+        CloseOptions.timeout(CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     gate.close();
-    admin.close(Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(1));
     stopped.countDown();
+  }
+
+  /** A watchdog that can die of an OutOfMemoryError must take the JVM with it. */
+  private static void warnUnlessExitOnOutOfMemory() {
+    boolean exits =
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .anyMatch(
+                argument ->
+                    argument.equals("-XX:+ExitOnOutOfMemoryError")
+                        || argument.equals("-XX:+CrashOnOutOfMemoryError"));
+    if (!exits) {
+      LOG.warn(
+          "Started without -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError could leave this"
+              + " process alive but no longer watching. Add it to the java command line.");
+    }
   }
 
   private static void createMissingTopics(Map<String, Object> clientConfig, List<NewTopic> wanted) {

@@ -1,6 +1,8 @@
 package io.lockwatch.streams;
 
 import io.lockwatch.events.ReclaimPolicy;
+import io.lockwatch.schemas.registry.CompatibilityLevel;
+import io.lockwatch.schemas.registry.UrlCredentials;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.state.WatchPolicy;
 import java.io.IOException;
@@ -31,6 +33,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <table>
  *   <caption>Lockwatch's keys</caption>
  *   <tr><td>lockwatch.application.id</td><td>lockwatch</td><td>Kafka Streams application id (consumer group, internal topic prefix)</td></tr>
+ *   <tr><td>lockwatch.instance.id</td><td>app id + lockwatch.http.advertised, if set</td><td>static group membership (group.instance.id): a restarted instance gets its partitions back at once, without a rebalance; empty: dynamic membership</td></tr>
+ *   <tr><td>lockwatch.schemas.compatibility</td><td>BACKWARD</td><td>compatibility set on the contract's subjects when the app registers its schemas at start</td></tr>
  *   <tr><td>lockwatch.threshold.default.ms</td><td>30000</td><td>threshold when the holder promised no heartbeat interval</td></tr>
  *   <tr><td>lockwatch.threshold.missed-beats</td><td>3</td><td>threshold = promised interval x this</td></tr>
  *   <tr><td>lockwatch.threshold.min.ms / .max.ms</td><td>1000 / 3600000</td><td>bounds on every threshold</td></tr>
@@ -67,6 +71,8 @@ public final class LockwatchConfig {
   private static final java.util.Set<String> KNOWN_KEYS =
       java.util.Set.of(
           "lockwatch.application.id",
+          "lockwatch.instance.id",
+          "lockwatch.schemas.compatibility",
           "lockwatch.threshold.default.ms",
           "lockwatch.threshold.missed-beats",
           "lockwatch.threshold.min.ms",
@@ -166,6 +172,32 @@ public final class LockwatchConfig {
     return string("lockwatch.application.id", "lockwatch");
   }
 
+  /**
+   * This instance's stable identity for static group membership, if it has one: the setting, or
+   * else the advertised HTTP address ({@code lockwatch.http.advertised}).
+   */
+  public Optional<String> instanceId() {
+    String configured = values.get("lockwatch.instance.id");
+    if (configured != null) {
+      return configured.isBlank() ? Optional.empty() : Optional.of(configured.trim());
+    }
+    // Only an address the operator declared is known to be unique and stable (a pod's DNS name).
+    return httpAdvertised().map(address -> applicationId() + "-" + address);
+  }
+
+  /** The compatibility the app sets on the contract's subjects when it registers them. */
+  public CompatibilityLevel schemaCompatibility() {
+    String value = string("lockwatch.schemas.compatibility", "BACKWARD");
+    try {
+      return CompatibilityLevel.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "lockwatch.schemas.compatibility",
+          value,
+          "expected one of " + java.util.Arrays.toString(CompatibilityLevel.values()));
+    }
+  }
+
   public WatchPolicy watchPolicy() {
     WatchPolicy.Builder policy =
         WatchPolicy.builder()
@@ -234,7 +266,7 @@ public final class LockwatchConfig {
             text.append("\n  ")
                 .append(key)
                 .append(" = ")
-                .append(isSecret(key) ? "[hidden]" : value));
+                .append(isSecret(key) ? "[hidden]" : UrlCredentials.mask(value)));
     return text.toString();
   }
 

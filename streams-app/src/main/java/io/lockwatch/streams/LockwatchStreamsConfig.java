@@ -1,11 +1,11 @@
 package io.lockwatch.streams;
 
 import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.InputErrorHandlers;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** The Kafka Streams settings Lockwatch runs with unless the operator overrides them. */
 public final class LockwatchStreamsConfig {
@@ -18,6 +18,21 @@ public final class LockwatchStreamsConfig {
           StreamsConfig.producerPrefix(
               org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG),
           65_536);
+
+  /**
+   * Failover in seconds: a member that died (kill -9) is dropped after 6 s (the broker's default
+   * minimum session timeout) instead of the consumer's 45 s, and a standby replica on another
+   * instance keeps each task's state warm, so the survivor judges the dead instance's locks without
+   * restoring them from the changelog first.
+   */
+  public static final Map<String, Object> FAILOVER =
+      Map.of(
+          StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+          6_000,
+          StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+          1_500,
+          StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+          1);
 
   private LockwatchStreamsConfig() {}
 
@@ -32,9 +47,11 @@ public final class LockwatchStreamsConfig {
   }
 
   /**
-   * Exactly-once processing, and Kafka Streams' own dead-letter queue: a record that cannot be
-   * decoded, or breaks the contract, goes to the dead-letter topic as it was, with headers naming
-   * its topic, partition, offset and the error, and processing continues.
+   * Exactly-once processing, and the dead-letter topic for bad input only: a record that cannot be
+   * decoded, or breaks the contract, goes to the dead-letter topic as it was (bounded), with
+   * headers naming its topic, partition, offset, reason and the error, and processing continues. A
+   * registry outage or any other failure fails the task instead, so the record is read again
+   * ({@link InputErrorHandlers}).
    */
   public static Map<String, Object> streamsDefaults(TopicCatalog topics) {
     Map<String, Object> config = new HashMap<>();
@@ -43,16 +60,17 @@ public final class LockwatchStreamsConfig {
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter().name());
     config.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
+        InputErrorHandlers.Deserialization.class);
     config.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueProcessingExceptionHandler.class);
+        InputErrorHandlers.Processing.class);
     config.putAll(PRODUCER_TUNING);
     // Operator actions are rare and judged on Lockwatch's clock, not ordered against lock events
     // by timestamp: never wait for their empty partition (0, the default, still runs Streams'
     // "enforced processing" bookkeeping on every record of a task whose operator-actions
     // partition is empty).
     config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    config.putAll(FAILOVER);
     return config;
   }
 }

@@ -39,6 +39,7 @@ public final class LockwatchTopology {
   public static final String WATCHDOG = "watchdog";
   public static final String STATE_STORE = "lock-state-store";
   public static final String INDEX_STORE = "deadline-index";
+  public static final String COUNTS_STORE = "lock-status-counts";
   public static final String STATE_SINK = "lock-state-sink";
   public static final String ALERTS_SINK = "alerts-sink";
   public static final String COMMANDS_SINK = "reclaim-commands-sink";
@@ -56,7 +57,6 @@ public final class LockwatchTopology {
    * @param cacheLockState whether the lock-state store has a record cache (see {@link
    *     LockwatchStreamsConfig#cacheLockState})
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static Topology build(
       TopicCatalog topics,
       WatchPolicy policy,
@@ -64,6 +64,24 @@ public final class LockwatchTopology {
       JudgementGate gate,
       WatchdogMetrics metrics,
       boolean cacheLockState) {
+    return build(topics, policy, checkInterval, gate, metrics, cacheLockState, 0);
+  }
+
+  /**
+   * The topology, checking that every input sits on the partition its key hashes to.
+   *
+   * @param inputPartitions the partition count of the input topics; 0 checks nothing (a test
+   *     driver's single partition)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Topology build(
+      TopicCatalog topics,
+      WatchPolicy policy,
+      Duration checkInterval,
+      JudgementGate gate,
+      WatchdogMetrics metrics,
+      boolean cacheLockState,
+      int inputPartitions) {
     Topology topology = new Topology();
     topology.addSource(
         LOCK_EVENTS_SOURCE,
@@ -78,12 +96,18 @@ public final class LockwatchTopology {
     LockStateMachine machine = new LockStateMachine(policy);
     WatchdogProcessor.Names names =
         new WatchdogProcessor.Names(
-            STATE_STORE, INDEX_STORE, STATE_SINK, ALERTS_SINK, COMMANDS_SINK);
+            STATE_STORE, INDEX_STORE, COUNTS_STORE, STATE_SINK, ALERTS_SINK, COMMANDS_SINK);
     topology.addProcessor(
         WATCHDOG,
         () ->
             new WatchdogProcessor(
-                machine, checkInterval, gate, metrics, topics.lockEvents().name(), names),
+                machine,
+                checkInterval,
+                gate,
+                metrics,
+                topics.lockEvents().name(),
+                inputPartitions,
+                names),
         LOCK_EVENTS_SOURCE,
         OPERATOR_ACTIONS_SOURCE);
     Topic<String, LockState> lockState = topics.lockState();
@@ -99,6 +123,12 @@ public final class LockwatchTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingDisabled(),
+        WATCHDOG);
+    // Locks by status, written on status changes only (not on a held lock's heartbeat).
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long())
             .withCachingDisabled(),
         WATCHDOG);
     addSink(topology, STATE_SINK, lockState);

@@ -3,7 +3,7 @@ package io.lockwatch.schemas.client;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
-import io.lockwatch.schemas.contract.LockEventLimits;
+import io.lockwatch.schemas.contract.ContractLimits;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.time.Clock;
@@ -180,7 +180,7 @@ public final class LockEventPublisher implements AutoCloseable {
   }
 
   private CompletableFuture<RecordMetadata> send(LockEvent event) {
-    LockEventLimits.attributeViolation(event.getAttributes())
+    ContractLimits.violation(event)
         .ifPresent(
             violation -> {
               throw new IllegalArgumentException(

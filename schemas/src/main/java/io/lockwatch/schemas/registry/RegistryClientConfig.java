@@ -74,10 +74,12 @@ public final class RegistryClientConfig {
             URI.create(
                 trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(URL, trimmed, "not a URL: " + e.getMessage());
+        throw new ConfigException(
+            URL, UrlCredentials.mask(trimmed), "not a URL: " + UrlCredentials.mask(e.getMessage()));
       }
       if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new ConfigException(URL, trimmed, "expected http(s)://host:port[/path]");
+        throw new ConfigException(
+            URL, UrlCredentials.mask(trimmed), "expected http(s)://host:port[/path]");
       }
       if (uri.getUserInfo() != null) {
         userInfoFromUrl = Optional.of(uri.getUserInfo());
@@ -92,7 +94,7 @@ public final class RegistryClientConfig {
       urls.add(uri);
     }
     if (urls.isEmpty()) {
-      throw new ConfigException(URL, urlValue, "no URL given");
+      throw new ConfigException(URL, UrlCredentials.mask(urlValue), "no URL given");
     }
     String source = string(config, CREDENTIALS_SOURCE).orElse("USER_INFO");
     Optional<String> userInfo =

@@ -27,12 +27,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -45,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * Lockwatch's read-only HTTP API.
  *
  * <ul>
- *   <li>{@code GET /locks?status=&holder=&prefix=}: every lock matching the filters, gathered from
- *       all instances (interactive queries; each instance asked for its own with {@code
- *       scope=local}).
+ *   <li>{@code GET /locks?status=&holder=&prefix=&limit=&after=}: one page of the locks matching
+ *       the filters, in lock-id order, gathered from all instances (interactive queries; each
+ *       instance asked for its own with {@code scope=local}). At most {@code limit} locks (1000 by
+ *       default, 10000 at most); {@code next}, when present, is the {@code after} of the next page.
+ *       Instances that cannot answer (down, rebalancing) are listed in {@code
+ *       unreachableInstances}.
  *   <li>{@code GET /locks/{id}}: one lock, answered by the instance that owns it.
  *   <li>{@code GET /health/live}: 200 unless Kafka Streams failed or stopped.
  *   <li>{@code GET /health/ready}: 200 only while RUNNING (not while rebalancing or restoring).
@@ -57,15 +63,16 @@ import org.slf4j.LoggerFactory;
 public final class LockwatchHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockwatchHttpServer.class);
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration STATUS_COUNT_TTL = Duration.ofSeconds(30);
+
+  /** How long after a registry failure the instance reports itself not ready. */
+  private static final Duration REGISTRY_OUTAGE_MEMORY = Duration.ofSeconds(30);
 
   private volatile KafkaStreams streams;
   private final WatchdogMetrics metrics;
   private final HttpServer server;
   private final HostInfo self;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
-  private Map<LockStatus, Long> statusCounts;
-  private long statusCountedAt;
+  private final ExecutorService executor;
 
   /**
    * Binds the API's port, so that its address can be given to Kafka Streams as application.server
@@ -80,14 +87,15 @@ public final class LockwatchHttpServer implements AutoCloseable {
         advertised != null
             ? HostInfo.buildFromEndpoint(advertised)
             : new HostInfo(host, server.getAddress().getPort());
-    server.setExecutor(
+    this.executor =
         Executors.newFixedThreadPool(
             4,
             runnable -> {
               Thread thread = new Thread(runnable, "lockwatch-http");
               thread.setDaemon(true);
               return thread;
-            }));
+            });
+    server.setExecutor(executor);
     server.createContext("/", this::handle);
   }
 
@@ -109,6 +117,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(1);
+    executor.shutdownNow();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -117,8 +126,15 @@ public final class LockwatchHttpServer implements AutoCloseable {
         send(exchange, 405, error("read-only API: only GET"));
         return;
       }
-      String path = exchange.getRequestURI().getPath();
-      Map<String, String> query = query(exchange.getRequestURI());
+      String path;
+      Map<String, String> query;
+      try {
+        path = exchange.getRequestURI().getPath();
+        query = query(exchange.getRequestURI());
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, error("malformed request URI: " + e.getMessage()));
+        return;
+      }
       if (path.equals("/health/live")) {
         KafkaStreams.State state = streams.state();
         boolean live =
@@ -131,19 +147,33 @@ public final class LockwatchHttpServer implements AutoCloseable {
             LockJson.MAPPER.createObjectNode().put("state", state.name()));
       } else if (path.equals("/health/ready")) {
         KafkaStreams.State state = streams.state();
+        long registryDownAt = metrics.registryUnavailableAtMillis();
+        boolean waitingForRegistry =
+            registryDownAt >= 0
+                && System.currentTimeMillis() - registryDownAt < REGISTRY_OUTAGE_MEMORY.toMillis();
+        ObjectNode body = LockJson.MAPPER.createObjectNode().put("state", state.name());
+        if (waitingForRegistry) {
+          body.put(
+              "waiting",
+              "the schema registry could not be reached "
+                  + (System.currentTimeMillis() - registryDownAt) / 1000
+                  + " s ago; records are waited for, not skipped");
+        }
         send(
-            exchange,
-            state == KafkaStreams.State.RUNNING ? 200 : 503,
-            LockJson.MAPPER.createObjectNode().put("state", state.name()));
+            exchange, state == KafkaStreams.State.RUNNING && !waitingForRegistry ? 200 : 503, body);
       } else if (path.equals("/metrics")) {
         sendText(exchange, PrometheusText.render(streams.metrics(), metrics, locksByStatus()));
       } else if (path.equals("/locks")) {
         listLocks(exchange, query);
       } else if (path.startsWith("/locks/") && path.length() > "/locks/".length()) {
-        oneLock(
-            exchange,
-            URLDecoder.decode(path.substring("/locks/".length()), StandardCharsets.UTF_8),
-            query);
+        String lockId;
+        try {
+          lockId = URLDecoder.decode(path.substring("/locks/".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          send(exchange, 400, error("malformed lock id in the path: " + e.getMessage()));
+          return;
+        }
+        oneLock(exchange, lockId, query);
       } else {
         send(exchange, 404, error("no such resource: " + path));
       }
@@ -176,16 +206,29 @@ public final class LockwatchHttpServer implements AutoCloseable {
                   + "; one of FREE, HELD, STALE, AWAITING_APPROVAL, RECLAIM_PENDING"));
       return;
     }
-    String holder = query.get("holder");
-    String prefix = query.getOrDefault("prefix", "");
-    ArrayNode locks = LockJson.MAPPER.createArrayNode();
-    for (LockState state : localLocks(prefix)) {
-      if (status.map(s -> s == state.getStatus()).orElse(true)
-          && (holder == null
-              || state.getHolder() != null && state.getHolder().getNodeId().equals(holder))) {
-        locks.add(LockJson.of(state));
-      }
+    int limit;
+    try {
+      limit = Integer.parseInt(query.getOrDefault("limit", "" + LockPages.DEFAULT_LIMIT));
+    } catch (NumberFormatException e) {
+      limit = -1;
     }
+    if (limit < 1 || limit > LockPages.MAX_LIMIT) {
+      send(exchange, 400, error("limit must be a whole number from 1 to " + LockPages.MAX_LIMIT));
+      return;
+    }
+    LockPages.Query wanted =
+        new LockPages.Query(
+            status,
+            query.get("holder"),
+            query.getOrDefault("prefix", ""),
+            query.get("after"),
+            limit);
+    LockPages.Page<LockState> local = LockPages.local(localStores(), wanted);
+    List<LockPages.Page<JsonNode>> pages = new ArrayList<>();
+    pages.add(
+        new LockPages.Page<>(
+            local.locks().stream().map(state -> (JsonNode) LockJson.of(state)).toList(),
+            local.next()));
     ArrayNode unreachable = LockJson.MAPPER.createArrayNode();
     if (!"local".equals(query.get("scope"))) {
       for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
@@ -194,17 +237,31 @@ public final class LockwatchHttpServer implements AutoCloseable {
         }
         Map<String, String> remoteQuery = new HashMap<>(query);
         remoteQuery.put("scope", "local");
+        remoteQuery.put("limit", Integer.toString(limit));
+        String address = instance.hostInfo().host() + ":" + instance.hostInfo().port();
         try {
-          JsonNode remote = get(instance.hostInfo(), "/locks", remoteQuery);
-          remote.path("locks").forEach(locks::add);
+          Answer remote = get(instance.hostInfo(), "/locks", remoteQuery);
+          if (remote.status() != 200) {
+            // Rebalancing or restoring: its locks are missing from this answer, and it says so.
+            unreachable.add(address + " (" + remote.status() + ")");
+            continue;
+          }
+          List<JsonNode> locks = new ArrayList<>();
+          remote.body().path("locks").forEach(locks::add);
+          pages.add(
+              new LockPages.Page<>(
+                  locks, Optional.ofNullable(remote.body().path("next").textValue())));
         } catch (IOException e) {
-          unreachable.add(instance.hostInfo().host() + ":" + instance.hostInfo().port());
+          unreachable.add(address);
         }
       }
     }
+    LockPages.Page<JsonNode> page =
+        LockPages.merge(pages, lock -> lock.path("lockId").asText(), limit);
     ObjectNode body = LockJson.MAPPER.createObjectNode();
-    body.put("count", locks.size());
-    body.set("locks", locks);
+    body.put("count", page.locks().size());
+    body.set("locks", LockJson.MAPPER.createArrayNode().addAll(page.locks()));
+    page.next().ifPresent(next -> body.put("next", next));
     if (!unreachable.isEmpty()) {
       body.set("unreachableInstances", unreachable);
     }
@@ -223,12 +280,13 @@ public final class LockwatchHttpServer implements AutoCloseable {
       }
       if (!owner.activeHost().equals(self)) {
         try {
-          JsonNode remote =
+          Answer remote =
               get(
                   owner.activeHost(),
                   "/locks/" + URLEncoder.encode(lockId, StandardCharsets.UTF_8),
                   Map.of("scope", "local"));
-          send(exchange, remote.has("error") ? 404 : 200, remote);
+          // The owner's own answer, status included: a 503 while it restores is not a 404.
+          send(exchange, remote.status(), remote.body());
         } catch (IOException e) {
           send(
               exchange,
@@ -252,36 +310,41 @@ public final class LockwatchHttpServer implements AutoCloseable {
     }
   }
 
-  private List<LockState> localLocks(String prefix) {
-    List<LockState> locks = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, LockState> store = store();
-    try (KeyValueIterator<String, LockState> all =
-        prefix.isEmpty() ? store.all() : store.prefixScan(prefix, Serdes.String().serializer())) {
-      all.forEachRemaining(entry -> locks.add(entry.value));
+  /** One store per active local partition, so that each is read in key order. */
+  private List<ReadOnlyKeyValueStore<String, LockState>> localStores() {
+    List<ReadOnlyKeyValueStore<String, LockState>> stores = new ArrayList<>();
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        stores.add(
+            streams.store(
+                StoreQueryParameters.fromNameAndType(
+                        LockwatchTopology.STATE_STORE,
+                        QueryableStoreTypes.<String, LockState>keyValueStore())
+                    .withPartition(task.taskId().partition())));
+      }
     }
-    return locks;
+    return stores;
   }
 
   /**
-   * Locks by status in this instance's stores. Counting scans every local lock, so the result is
-   * reused for {@link #STATUS_COUNT_TTL}: a scrape every few seconds must not scan a million locks.
+   * Locks by status in this instance's stores: the counts the watchdog keeps per task (a handful of
+   * entries per task), never a scan of the locks.
    */
-  private synchronized Map<LockStatus, Long> locksByStatus() {
-    long now = System.nanoTime();
-    if (statusCounts != null && now - statusCountedAt < STATUS_COUNT_TTL.toNanos()) {
-      return statusCounts;
-    }
+  private Map<LockStatus, Long> locksByStatus() {
     Map<LockStatus, Long> counts = new EnumMap<>(LockStatus.class);
     try {
-      for (LockState state : localLocks("")) {
-        counts.merge(state.getStatus(), 1L, Long::sum);
+      ReadOnlyKeyValueStore<String, Long> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  LockwatchTopology.COUNTS_STORE,
+                  QueryableStoreTypes.<String, Long>keyValueStore()));
+      try (KeyValueIterator<String, Long> all = store.all()) {
+        all.forEachRemaining(
+            entry -> counts.merge(LockStatus.valueOf(entry.key), entry.value, Long::sum));
       }
     } catch (InvalidStateStoreException e) {
       // Not queryable while rebalancing: report no locks rather than fail the scrape.
-      return counts;
     }
-    statusCounts = counts;
-    statusCountedAt = now;
     return counts;
   }
 
@@ -291,7 +354,10 @@ public final class LockwatchHttpServer implements AutoCloseable {
             LockwatchTopology.STATE_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
-  private JsonNode get(HostInfo host, String path, Map<String, String> query) throws IOException {
+  /** Another instance's answer: its status and JSON body. */
+  private record Answer(int status, JsonNode body) {}
+
+  private Answer get(HostInfo host, String path, Map<String, String> query) throws IOException {
     StringBuilder uri =
         new StringBuilder("http://")
             .append(host.host())
@@ -311,7 +377,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
           http.send(
               HttpRequest.newBuilder(URI.create(uri.toString())).timeout(FORWARD_TIMEOUT).build(),
               HttpResponse.BodyHandlers.ofString());
-      return LockJson.MAPPER.readTree(response.body());
+      return new Answer(response.statusCode(), LockJson.MAPPER.readTree(response.body()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

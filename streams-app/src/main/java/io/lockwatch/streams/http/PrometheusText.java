@@ -4,6 +4,7 @@ import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import io.lockwatch.streams.state.Outcome;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,6 +69,32 @@ final class PrometheusText {
         .append("# TYPE lockwatch_judgements_held_total counter\n")
         .append("lockwatch_judgements_held_total ")
         .append(metrics.judgementsHeld())
+        .append('\n');
+    out.append(
+            "# HELP lockwatch_check_failures_total Lock checks that threw and were filed again for a retry.\n")
+        .append("# TYPE lockwatch_check_failures_total counter\n")
+        .append("lockwatch_check_failures_total ")
+        .append(metrics.checkFailures())
+        .append('\n');
+    out.append(
+            "# HELP lockwatch_dead_letters_total Inputs sent to the dead-letter topic, by reason.\n")
+        .append("# TYPE lockwatch_dead_letters_total counter\n");
+    Map<String, Long> deadLetters = new TreeMap<>(metrics.deadLetters());
+    for (String reason : List.of("UNDECODABLE", "CONTRACT_VIOLATION", "MISPARTITIONED")) {
+      deadLetters.putIfAbsent(reason, 0L);
+    }
+    deadLetters.forEach(
+        (reason, count) ->
+            out.append("lockwatch_dead_letters_total{reason=\"")
+                .append(reason)
+                .append("\"} ")
+                .append(count)
+                .append('\n'));
+    out.append(
+            "# HELP lockwatch_registry_unavailable_total Records that waited because the schema registry could not be reached (never skipped).\n")
+        .append("# TYPE lockwatch_registry_unavailable_total counter\n")
+        .append("lockwatch_registry_unavailable_total ")
+        .append(metrics.registryUnavailableTotal())
         .append('\n');
     out.append(
             "# HELP lockwatch_reclaims_issued_total Reclaim commands issued.\n# TYPE lockwatch_reclaims_issued_total counter\n")

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -38,25 +38,34 @@ public final class DeadlineIndex {
     store.put(key(millis, lockId), NO_VALUE);
   }
 
-  /** Entries due at or before {@code now}, oldest first; at most {@code limit}. */
-  public List<Entry> due(Instant now, int limit) {
-    List<Entry> due = new ArrayList<>();
+  /**
+   * Hands the entries due at or before {@code now} to {@code visitor}, oldest first, at most {@code
+   * limit} of them. Each entry is removed before it is visited: a visitor that cannot apply one
+   * files it again ({@link #schedule}) for a retry. If the visitor throws, the scan position stays
+   * where this scan began, so no entry is ever passed over unvisited.
+   *
+   * @return how many entries were visited
+   */
+  public int visitDue(Instant now, int limit, Consumer<Entry> visitor) {
     long to = now.toEpochMilli();
     // After a restart the first scan starts at zero once; later scans start after the last one.
-    long from = scannedUpTo < 0 ? 0 : scannedUpTo;
+    long from = scannedUpTo < 0 ? 0 : Math.min(scannedUpTo, to);
+    List<Entry> due = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> range = store.range(lowerBound(from), upperBound(to))) {
       while (range.hasNext() && due.size() < limit) {
-        KeyValue<Bytes, byte[]> next = range.next();
-        due.add(decode(next.key));
+        due.add(decode(range.next().key));
       }
     }
-    if (due.size() < limit) {
-      scannedUpTo = to;
-    } else {
-      // Stopped early: the next scan resumes at the last entry's time (entries there may remain).
-      scannedUpTo = due.get(due.size() - 1).at().toEpochMilli();
+    // While visiting, schedule() moves scannedUpTo back below `from` for an entry filed there.
+    scannedUpTo = from;
+    for (Entry entry : due) {
+      remove(entry);
+      visitor.accept(entry);
     }
-    return due;
+    // Stopped early: the next scan resumes at the last entry's time (entries there may remain).
+    long resumeAt = due.size() < limit ? to : due.get(due.size() - 1).at().toEpochMilli();
+    scannedUpTo = scannedUpTo < from ? scannedUpTo : resumeAt;
+    return due.size();
   }
 
   /** Removes an entry; a plain put of null, which, unlike delete(), does not read first. */

@@ -5,13 +5,20 @@ import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.OperatorActionType;
-import io.lockwatch.schemas.contract.LockEventLimits;
+import io.lockwatch.schemas.contract.ContractLimits;
 
 /** Checks that decoded inputs keep the contract before they touch any lock's state. */
 final class InputValidation {
   private InputValidation() {}
 
   static void check(String key, LockEvent event) {
+    // Bounds first: the messages below quote the event's fields.
+    ContractLimits.violation(event)
+        .ifPresent(
+            violation -> {
+              throw new ContractViolation(
+                  "lock event " + abbreviate(event.getEventId()) + ": " + violation);
+            });
     if (event.getLockId().isBlank()) {
       throw new ContractViolation("lock event " + event.getEventId() + " has an empty lockId");
     }
@@ -22,7 +29,7 @@ final class InputValidation {
               + " for "
               + event.getLockId()
               + " is keyed "
-              + key
+              + abbreviate(key)
               + "; the key must be the lock id");
     }
     if (event.getType() == LockEventType.UNKNOWN) {
@@ -54,14 +61,15 @@ final class InputValidation {
       throw new ContractViolation(
           "lock event " + event.getEventId() + " names no holder node or incarnation");
     }
-    LockEventLimits.attributeViolation(event.getAttributes())
-        .ifPresent(
-            violation -> {
-              throw new ContractViolation("lock event " + event.getEventId() + ": " + violation);
-            });
   }
 
   static void check(String key, OperatorAction action) {
+    ContractLimits.violation(action)
+        .ifPresent(
+            violation -> {
+              throw new ContractViolation(
+                  "operator action " + abbreviate(action.getActionId()) + ": " + violation);
+            });
     if (!action.getLockId().equals(key)) {
       throw new ContractViolation(
           "operator action "
@@ -69,7 +77,7 @@ final class InputValidation {
               + " for "
               + action.getLockId()
               + " is keyed "
-              + key
+              + abbreviate(key)
               + "; the key must be the lock id");
     }
     if (action.getType() == OperatorActionType.UNKNOWN) {
@@ -83,5 +91,13 @@ final class InputValidation {
     if (action.getOperator().isBlank()) {
       throw new ContractViolation("operator action " + action.getActionId() + " names no operator");
     }
+  }
+
+  /** A value quoted in a message, cut so that no message can grow with the input. */
+  static String abbreviate(String value) {
+    int max = 200;
+    return value == null || value.length() <= max
+        ? value
+        : value.substring(0, max) + "... (" + value.length() + " characters)";
   }
 }

@@ -27,6 +27,10 @@ public final class WatchdogMetrics {
   private final LongAdder reclaimsConfirmed = new LongAdder();
   private final LongAdder reclaimsRejected = new LongAdder();
   private final LongAdder judgementsHeld = new LongAdder();
+  private final LongAdder checkFailures = new LongAdder();
+  private final LongAdder registryUnavailable = new LongAdder();
+  private volatile long registryUnavailableAtMillis = -1;
+  private final Map<String, LongAdder> deadLetters = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder[] delayBuckets = new LongAdder[DELAY_BUCKETS_SECONDS.length + 1];
   private final DoubleAdder delaySumSeconds = new DoubleAdder();
 
@@ -45,13 +49,52 @@ public final class WatchdogMetrics {
   void record(Transition transition) {
     outcomes.get(transition.outcome()).increment();
     for (Alert alert : transition.alerts()) {
-      alerts.get(alert.getReason()).increment();
-      if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
-        reclaimsRejected.increment();
-      }
+      recordAlert(alert);
     }
     commandsIssued.add(transition.commands().size());
     transition.detectionDelay().ifPresent(this::recordDelay);
+  }
+
+  void recordAlert(Alert alert) {
+    alerts.get(alert.getReason()).increment();
+    if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
+      reclaimsRejected.increment();
+    }
+  }
+
+  void checkFailed() {
+    checkFailures.increment();
+  }
+
+  /** Checks that threw and were filed again for a retry. */
+  public long checkFailures() {
+    return checkFailures.sum();
+  }
+
+  void deadLettered(String reason) {
+    deadLetters.computeIfAbsent(reason, key -> new LongAdder()).increment();
+  }
+
+  /** Inputs sent to the dead-letter topic, by reason class. */
+  public Map<String, Long> deadLetters() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    deadLetters.forEach((reason, count) -> counts.put(reason, count.sum()));
+    return counts;
+  }
+
+  void registryUnavailable() {
+    registryUnavailable.increment();
+    registryUnavailableAtMillis = System.currentTimeMillis();
+  }
+
+  /** Records that could not be decoded because the schema registry could not be reached. */
+  public long registryUnavailableTotal() {
+    return registryUnavailable.sum();
+  }
+
+  /** When a record last waited for an unreachable registry (epoch millis), or -1. */
+  public long registryUnavailableAtMillis() {
+    return registryUnavailableAtMillis;
   }
 
   void judgementHeld() {

@@ -1,45 +1,70 @@
 package io.lockwatch.streams.internals;
 
 import io.lockwatch.events.Alert;
+import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.streams.state.LockStateMachine;
+import io.lockwatch.streams.state.OperationalAlerts;
 import io.lockwatch.streams.state.Outcome;
 import io.lockwatch.streams.state.Transition;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds lock events and operator actions into each lock's state, and, on a wall-clock schedule,
  * checks the locks whose time has come. Everything it emits for one input (state transition,
  * alerts, reclaim command) and the store writes that record it are committed together under
  * exactly-once processing: a reclaim is issued once per lock and token, crashes included.
+ *
+ * <p>Failure isolation: an input that breaks the contract or sits on the wrong partition raises
+ * {@link ContractViolation} (dead-lettered by the processing exception handler); a check that
+ * throws for one lock is counted, alerted on and retried, and the other locks' checks go on.
  */
 public final class WatchdogProcessor
     implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchdogProcessor.class);
 
   /** Checks handled per punctuation at most; the rest wait for the next one. */
   static final int MAX_CHECKS_PER_PUNCTUATION = 10_000;
 
+  /** How often one lock's failing check, or one producer's misplaced inputs, are alerted on. */
+  static final Duration ALERT_SPACING = Duration.ofMinutes(1);
+
   private final LockStateMachine machine;
   private final Duration checkInterval;
+  private final Duration checkRetry;
   private final JudgementGate gate;
   private final WatchdogMetrics metrics;
   private final String lockEventsTopic;
+  private final int inputPartitions;
   private final Names names;
+  private final Map<String, CheckFailures> failingChecks = new HashMap<>();
+  private final Map<String, Instant> misplacedAlertedAt = new HashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, LockState> states;
+  private KeyValueStore<String, Long> countsStore;
+  private StatusCounts counts;
   private DeadlineIndex index;
   private TopicPartition input;
   private long nextInputOffset = -1;
@@ -48,22 +73,31 @@ public final class WatchdogProcessor
   public record Names(
       String stateStore,
       String indexStore,
+      String countsStore,
       String stateSink,
       String alertsSink,
       String commandsSink) {}
 
+  /**
+   * @param inputPartitions the partition count of both input topics, to check that each input sits
+   *     where its key hashes; 0 when not known (nothing is checked)
+   */
   public WatchdogProcessor(
       LockStateMachine machine,
       Duration checkInterval,
       JudgementGate gate,
       WatchdogMetrics metrics,
       String lockEventsTopic,
+      int inputPartitions,
       Names names) {
     this.machine = machine;
     this.checkInterval = checkInterval;
+    this.checkRetry =
+        checkInterval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : checkInterval;
     this.gate = gate;
     this.metrics = metrics;
     this.lockEventsTopic = lockEventsTopic;
+    this.inputPartitions = inputPartitions;
     this.names = names;
   }
 
@@ -71,6 +105,7 @@ public final class WatchdogProcessor
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.states = context.getStateStore(names.stateStore());
+    this.countsStore = context.getStateStore(names.countsStore());
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     this.index = new DeadlineIndex(indexStore);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
@@ -82,27 +117,98 @@ public final class WatchdogProcessor
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     String lockId = record.key();
     SpecificRecord value = record.value();
+    Optional<RecordMetadata> metadata = context.recordMetadata();
+    metadata
+        .filter(source -> source.topic().equals(lockEventsTopic))
+        .ifPresent(source -> nextInputOffset = source.offset() + 1);
+    LockState current;
     Transition transition;
-    context
-        .recordMetadata()
-        .filter(metadata -> metadata.topic().equals(lockEventsTopic))
-        .ifPresent(metadata -> nextInputOffset = metadata.offset() + 1);
     if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
-      transition = machine.onEvent(states.get(lockId), event, now);
+      checkPartition(lockId, metadata, producerOf(event), event.getHolder(), event.getEventId());
+      current = states.get(lockId);
+      LockStatus before = current == null ? null : current.getStatus();
+      transition = machine.onEvent(current, event, now);
       if (event.getType() == LockEventType.RECLAIMED && transition.outcome() == Outcome.APPLIED) {
         metrics.reclaimConfirmed();
       }
+      apply(lockId, before, transition, now);
     } else if (value instanceof OperatorAction action) {
       InputValidation.check(lockId, action);
-      transition = machine.onOperatorAction(states.get(lockId), action, now);
+      checkPartition(
+          lockId, metadata, "operator " + action.getOperator(), null, action.getActionId());
+      current = states.get(lockId);
+      LockStatus before = current == null ? null : current.getStatus();
+      transition = machine.onOperatorAction(current, action, now);
+      apply(lockId, before, transition, now);
     } else if (value == null) {
       throw new ContractViolation(
           "a null value (tombstone) on an input topic; inputs are events, not a table");
     } else {
       throw new ContractViolation("unexpected input of type " + value.getSchema().getFullName());
     }
-    apply(lockId, transition, now);
+  }
+
+  /**
+   * Refuses an input whose key does not hash to the partition it sits on: its lock's other inputs
+   * are in another task, against another state, so applying it could judge the lock on half its
+   * history. Alerts (once a minute per producer) and dead-letters it.
+   */
+  private void checkPartition(
+      String lockId,
+      Optional<RecordMetadata> metadata,
+      String producer,
+      HolderIdentity holder,
+      String inputId) {
+    if (inputPartitions <= 0 || metadata.isEmpty()) {
+      return;
+    }
+    int expected = partitionOf(lockId, inputPartitions);
+    int actual = metadata.get().partition();
+    if (expected == actual) {
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Instant alertedAt = misplacedAlertedAt.get(producer);
+    if (alertedAt == null || !alertedAt.plus(ALERT_SPACING).isAfter(now)) {
+      if (misplacedAlertedAt.size() >= 10_000) {
+        misplacedAlertedAt.clear(); // bounded: at worst some producers are alerted on again
+      }
+      misplacedAlertedAt.put(producer, now);
+      Alert alert =
+          OperationalAlerts.mispartitioned(
+              lockId, metadata.get().topic(), actual, expected, producer, holder, inputId, now);
+      context.forward(new Record<>(lockId, alert, now.toEpochMilli()), names.alertsSink());
+      metrics.recordAlert(alert);
+    }
+    throw new ContractViolation(
+        ContractViolation.MISPARTITIONED,
+        "input "
+            + inputId
+            + " from "
+            + producer
+            + " is on "
+            + metadata.get().topic()
+            + "-"
+            + actual
+            + " but its key hashes to partition "
+            + expected
+            + " of "
+            + inputPartitions
+            + " (murmur2 of the UTF-8 lock id)");
+  }
+
+  /** The contract's partitioner: the Java client's default, murmur2 of the key's UTF-8 bytes. */
+  public static int partitionOf(String lockId, int partitions) {
+    return Utils.toPositive(Utils.murmur2(lockId.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  private static String producerOf(LockEvent event) {
+    if (event.getActor() != null) {
+      return event.getActor();
+    }
+    HolderIdentity holder = event.getHolder();
+    return holder.getNodeId() + " (host " + holder.getHost() + ")";
   }
 
   private void checkDueLocks(long timestamp) {
@@ -112,27 +218,72 @@ public final class WatchdogProcessor
       return;
     }
     Instant now = Instant.ofEpochMilli(timestamp);
-    for (DeadlineIndex.Entry entry : index.due(now, MAX_CHECKS_PER_PUNCTUATION)) {
-      index.remove(entry);
-      LockState state = states.get(entry.lockId());
-      if (state == null
-          || state.getNextCheckAt() == null
-          || !state.getNextCheckAt().equals(entry.at())) {
-        // Superseded by a later schedule: the entry that matches nextCheckAt is the live one.
-        continue;
-      }
-      apply(entry.lockId(), machine.onCheck(state, now), now);
-    }
+    statusCounts();
+    index.visitDue(now, MAX_CHECKS_PER_PUNCTUATION, entry -> check(entry, now));
   }
 
-  private void apply(String lockId, Transition transition, Instant now) {
+  /**
+   * One due check, isolated: if reading the lock or judging it throws, the lock is filed again for
+   * a retry, counted and alerted on, and the punctuation goes on with the next lock. Failures to
+   * write the outcome (store, producer) are not isolated: they fail the task, and exactly-once runs
+   * the check again.
+   */
+  private void check(DeadlineIndex.Entry entry, Instant now) {
+    String lockId = entry.lockId();
+    LockStatus before;
+    Transition transition;
+    try {
+      LockState state = states.get(lockId);
+      if (state == null
+          || state.getNextCheckAt() == null
+          || state.getNextCheckAt().isAfter(entry.at())) {
+        // Superseded by a later schedule: the entry at nextCheckAt is the live one.
+        return;
+      }
+      before = state.getStatus();
+      transition = machine.onCheck(state, now);
+    } catch (RuntimeException e) {
+      checkFailed(lockId, e, now);
+      return;
+    }
+    if (failingChecks.remove(lockId) != null) {
+      LOG.info("The check of {} succeeded again", lockId);
+    }
+    apply(lockId, before, transition, now);
+  }
+
+  private void checkFailed(String lockId, RuntimeException error, Instant now) {
+    metrics.checkFailed();
+    Instant retryAt = now.plus(checkRetry);
+    index.schedule(retryAt, lockId);
+    CheckFailures failures = failingChecks.computeIfAbsent(lockId, id -> new CheckFailures());
+    failures.count++;
+    if (failures.alertedAt != null && failures.alertedAt.plus(ALERT_SPACING).isAfter(now)) {
+      return;
+    }
+    failures.alertedAt = now;
+    LOG.error(
+        "The check of {} failed ({} time(s)); retrying every {} ms",
+        lockId,
+        failures.count,
+        checkRetry.toMillis(),
+        error);
+    Alert alert = OperationalAlerts.checkFailed(lockId, error, failures.count, retryAt, now);
+    context.forward(new Record<>(lockId, alert, now.toEpochMilli()), names.alertsSink());
+    metrics.recordAlert(alert);
+  }
+
+  private void apply(String lockId, LockStatus before, Transition transition, Instant now) {
     long timestamp = now.toEpochMilli();
-    if (transition.state() != null) {
-      states.put(lockId, transition.state());
+    LockState state = transition.state();
+    if (state != null) {
+      states.put(lockId, state);
+      if (state.getStatus() != before) {
+        statusCounts().moved(before, state.getStatus());
+      }
       if (transition.publish()) {
         context.forward(
-            new Record<String, SpecificRecord>(lockId, transition.state(), timestamp),
-            names.stateSink());
+            new Record<String, SpecificRecord>(lockId, state, timestamp), names.stateSink());
       }
     }
     transition.scheduleCheckAt().ifPresent(at -> index.schedule(at, lockId));
@@ -145,5 +296,19 @@ public final class WatchdogProcessor
           new Record<String, SpecificRecord>(lockId, command, timestamp), names.commandsSink());
     }
     metrics.record(transition);
+  }
+
+  /** Loaded on first use, not in init(): a store write needs a record or punctuation context. */
+  private StatusCounts statusCounts() {
+    if (counts == null) {
+      counts = new StatusCounts(countsStore, states);
+    }
+    return counts;
+  }
+
+  /** One lock's failing check: how often it failed, when it was last alerted on. */
+  private static final class CheckFailures {
+    private int count;
+    private Instant alertedAt;
   }
 }
