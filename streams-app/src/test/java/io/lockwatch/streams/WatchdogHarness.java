@@ -12,6 +12,7 @@ import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.registry.SchemaRegistries;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import io.lockwatch.streams.state.WatchPolicy;
 import java.time.Duration;
@@ -57,22 +58,37 @@ final class WatchdogHarness implements AutoCloseable {
   private final TestOutputTopic<byte[], byte[]> deadLetters;
   private final Map<String, Long> sequences = new HashMap<>();
 
+  /** The registry as the app sees it: the test's registry, unless switched off. */
+  final SwitchableRegistry appRegistry;
+
   WatchdogHarness(WatchPolicy policy) {
+    this(policy, 0);
+  }
+
+  /**
+   * @param inputPartitions the input topics' partition count the app is told (0: not checked); the
+   *     test driver itself puts every record on partition 0
+   */
+  WatchdogHarness(WatchPolicy policy, int inputPartitions) {
     Map<String, Object> config = Map.of("schema.registry.url", "mock://" + registryScope);
     topics = TopicCatalog.fromConfig(config);
+    appRegistry = new SwitchableRegistry(topics.registry());
+    TopicCatalog appTopics = TopicCatalog.withRegistry(config, appRegistry);
     Properties props = new Properties();
-    props.putAll(LockwatchStreamsConfig.streamsDefaults(topics));
+    props.putAll(LockwatchStreamsConfig.streamsDefaults(appTopics));
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockwatch-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(InputErrorHandlers.METRICS_CONFIG, metrics);
     driver =
         new TopologyTestDriver(
             LockwatchTopology.build(
-                topics,
+                appTopics,
                 policy,
                 CHECK_INTERVAL,
                 (partition, nextOffset) -> caughtUp.get(),
                 metrics,
-                false),
+                false,
+                inputPartitions),
             props,
             START);
     events = input(topics.lockEvents());
@@ -236,6 +252,32 @@ final class WatchdogHarness implements AutoCloseable {
 
   List<TestRecord<byte[], byte[]>> deadLetters() {
     return new ArrayList<>(deadLetters.readRecordsToList());
+  }
+
+  /** Writes a lock's state straight into the store, as a corrupt or buggy earlier write might. */
+  void storeDirectly(LockState state) {
+    KeyValueStore<String, LockState> store = driver.getKeyValueStore(LockwatchTopology.STATE_STORE);
+    store.put(state.getLockId(), state);
+  }
+
+  /** The watchdog's locks-by-status counts, as stored. */
+  Map<String, Long> statusCounts() {
+    KeyValueStore<String, Long> store = driver.getKeyValueStore(LockwatchTopology.COUNTS_STORE);
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> counts.put(entry.key, entry.value));
+    }
+    return counts;
+  }
+
+  /** The locks by status, counted from the lock-state store. */
+  Map<String, Long> statusCountsByScan() {
+    KeyValueStore<String, LockState> store = driver.getKeyValueStore(LockwatchTopology.STATE_STORE);
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> counts.merge(entry.value.getStatus().name(), 1L, Long::sum));
+    }
+    return counts;
   }
 
   LockState stored(String lockId) {

@@ -277,9 +277,11 @@ public final class WatchdogProcessor
     long timestamp = now.toEpochMilli();
     LockState state = transition.state();
     if (state != null) {
+      // Counts first: loading them may count the store, which must not hold this write yet.
+      StatusCounts counts = statusCounts();
       states.put(lockId, state);
       if (state.getStatus() != before) {
-        statusCounts().moved(before, state.getStatus());
+        counts.moved(before, state.getStatus());
       }
       if (transition.publish()) {
         context.forward(
