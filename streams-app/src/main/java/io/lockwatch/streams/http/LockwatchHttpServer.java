@@ -96,7 +96,20 @@ public final class LockwatchHttpServer implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    server.createContext(
+        "/",
+        exchange -> {
+          try {
+            handle(exchange);
+          } catch (IOException | RuntimeException e) {
+            // The client went away, or the answer could not be written: nothing more to send.
+            LOG.debug("HTTP request {} ended without an answer", exchange.getRequestURI(), e);
+            throw e;
+          } catch (Throwable e) {
+            LOG.error("HTTP request {} failed", exchange.getRequestURI(), e);
+            throw e;
+          }
+        });
   }
 
   /** This instance's address for application.server. */
@@ -121,7 +134,15 @@ public final class LockwatchHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    // The exchange is closed after the catch clauses have answered (a try-with-resources on it
+    // would close it before they run, and every error answer would be lost).
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try {
       if (!exchange.getRequestMethod().equals("GET")) {
         send(exchange, 405, error("read-only API: only GET"));
         return;
@@ -166,14 +187,9 @@ public final class LockwatchHttpServer implements AutoCloseable {
       } else if (path.equals("/locks")) {
         listLocks(exchange, query);
       } else if (path.startsWith("/locks/") && path.length() > "/locks/".length()) {
-        String lockId;
-        try {
-          lockId = URLDecoder.decode(path.substring("/locks/".length()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          send(exchange, 400, error("malformed lock id in the path: " + e.getMessage()));
-          return;
-        }
-        oneLock(exchange, lockId, query);
+        // getPath() has decoded the percent-escapes once: decoding again would corrupt ids
+        // with '%' or '+' in them.
+        oneLock(exchange, path.substring("/locks/".length()), query);
       } else {
         send(exchange, 404, error("no such resource: " + path));
       }
@@ -281,10 +297,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
       if (!owner.activeHost().equals(self)) {
         try {
           Answer remote =
-              get(
-                  owner.activeHost(),
-                  "/locks/" + URLEncoder.encode(lockId, StandardCharsets.UTF_8),
-                  Map.of("scope", "local"));
+              get(owner.activeHost(), "/locks/" + pathSegment(lockId), Map.of("scope", "local"));
           // The owner's own answer, status included: a 503 while it restores is not a 404.
           send(exchange, remote.status(), remote.body());
         } catch (IOException e) {
@@ -399,6 +412,11 @@ public final class LockwatchHttpServer implements AutoCloseable {
       }
     }
     return query;
+  }
+
+  /** A lock id as one percent-encoded path segment (URLEncoder is for forms: ' ' as '+'). */
+  private static String pathSegment(String lockId) {
+    return URLEncoder.encode(lockId, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static ObjectNode error(String message) {

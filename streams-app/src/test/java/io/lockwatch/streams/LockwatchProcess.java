@@ -1,0 +1,136 @@
+package io.lockwatch.streams;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** The streams app's main in a JVM of its own, as a supervisor runs it, with its HTTP API. */
+final class LockwatchProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path config;
+  private final Path log;
+  private final int port;
+  private Process process;
+
+  private LockwatchProcess(Path config, Path log, int port) {
+    this.config = config;
+    this.log = log;
+    this.port = port;
+  }
+
+  /** Writes {@code settings} (plus a free HTTP port) to a properties file and starts the app. */
+  static LockwatchProcess launch(Path work, String name, Map<String, ?> settings)
+      throws IOException {
+    int port = freePort();
+    StringBuilder properties = new StringBuilder();
+    Map<String, Object> all = new TreeMap<>(settings);
+    all.put("lockwatch.http.port", port);
+    all.putIfAbsent("state.dir", work.resolve("state-" + name));
+    all.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+    Path config = Files.writeString(work.resolve(name + ".properties"), properties);
+    LockwatchProcess app = new LockwatchProcess(config, work.resolve("app-" + name + ".log"), port);
+    app.start();
+    return app;
+  }
+
+  /** Starts the app (again) with the same settings, logging after what it logged before. */
+  void start() throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    process =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx512m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockwatchApp.class.getName(),
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+  }
+
+  int port() {
+    return port;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** kill -9: no shutdown hook, no leave-group, no flush. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the app did not die");
+    }
+  }
+
+  void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the app exited; see " + log);
+      }
+      if (status("/health/ready") == 200) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the app did not become ready; see " + log);
+  }
+
+  /** The status of a GET, or -1 when the API does not answer. */
+  int status(String path) {
+    try {
+      return get(path).statusCode();
+    } catch (IOException notListening) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** SIGTERM, as a supervisor stops it; then SIGKILL if it does not stop in 30 s. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
