@@ -154,6 +154,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // A crashed exactly-once producer's open transaction blocks its partitions' readers until the
+    // broker aborts it: look for timed-out transactions every second, not every ten.
+    props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     props.put("num.partitions", "1");
     props.putAll(overrides);
     return props;

@@ -28,8 +28,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -373,8 +375,18 @@ public final class LockwatchApp implements AutoCloseable {
       List<NewTopic> missing =
           wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
       if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        for (Map.Entry<String, KafkaFuture<Void>> created :
+            admin.createTopics(missing).values().entrySet()) {
+          try {
+            created.getValue().get(30, TimeUnit.SECONDS);
+            LOG.info("Created topic {}", created.getKey());
+          } catch (ExecutionException e) {
+            // Another instance starting at the same time created it first.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+              throw e;
+            }
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import io.lockwatch.streams.internals.InputErrorHandlers;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams settings Lockwatch runs with unless the operator overrides them. */
@@ -23,7 +24,11 @@ public final class LockwatchStreamsConfig {
    * Failover in seconds: a member that died (kill -9) is dropped after 6 s (the broker's default
    * minimum session timeout) instead of the consumer's 45 s, and a standby replica on another
    * instance keeps each task's state warm, so the survivor judges the dead instance's locks without
-   * restoring them from the changelog first.
+   * restoring them from the changelog first. A killed instance's open transaction blocks its
+   * partitions' changelogs until the broker aborts it: after 5 s instead of Streams' 10 s (commits
+   * come every 100 ms, so no live transaction gets near it), plus up to the broker's
+   * transaction.abort.timed.out.transaction.cleanup.interval.ms (10 s by default; 1 s is better for
+   * Lockwatch's cluster).
    */
   public static final Map<String, Object> FAILOVER =
       Map.of(
@@ -32,7 +37,9 @@ public final class LockwatchStreamsConfig {
           StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
           1_500,
           StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
-          1);
+          1,
+          StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+          5_000);
 
   private LockwatchStreamsConfig() {}
 

@@ -6,6 +6,7 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
+import io.lockwatch.schemas.registry.RegistryException;
 import io.lockwatch.schemas.registry.SchemaRegistry;
 import io.lockwatch.schemas.serde.SubjectNameStrategy;
 import io.lockwatch.schemas.topics.TopicCatalog;
@@ -52,7 +53,7 @@ public final class ContractRegistration {
   }
 
   /**
-   * Sets each subject's compatibility to {@code compatibility} and registers the contract's schema
+   * Gives each subject the compatibility {@code compatibility} and registers the contract's schema
    * under it (registering a schema the subject already has returns its id and changes nothing).
    * Fails with the registry's error when a subject refuses the schema.
    */
@@ -60,11 +61,29 @@ public final class ContractRegistration {
       SchemaRegistry registry, List<Subject> subjects, CompatibilityLevel compatibility) {
     List<Registered> registered = new ArrayList<>();
     for (Subject subject : subjects) {
-      registry.setCompatibility(subject.subject(), compatibility);
+      ensureCompatibility(registry, subject.subject(), compatibility);
       int id = registry.register(subject.subject(), subject.schema());
       registered.add(new Registered(subject, id, compatibility));
     }
     return registered;
+  }
+
+  /**
+   * Sets the subject's effective compatibility only where it differs: several instances start
+   * together, and a registry may refuse a concurrent second setting (Apicurio answers 409).
+   */
+  private static void ensureCompatibility(
+      SchemaRegistry registry, String subject, CompatibilityLevel compatibility) {
+    if (registry.compatibility(subject) == compatibility) {
+      return;
+    }
+    try {
+      registry.setCompatibility(subject, compatibility);
+    } catch (RegistryException e) {
+      if (e.httpStatus() != 409 || registry.compatibility(subject) != compatibility) {
+        throw e;
+      }
+    }
   }
 
   private static void add(
