@@ -1,25 +1,21 @@
 package io.lockwatch.cli;
 
 import io.lockwatch.cli.output.Table;
-import io.lockwatch.events.Alert;
-import io.lockwatch.events.LockEvent;
-import io.lockwatch.events.LockState;
-import io.lockwatch.events.OperatorAction;
-import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.contract.ContractRegistration;
+import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.CompatibilityResult;
 import io.lockwatch.schemas.registry.RegisteredSchema;
 import io.lockwatch.schemas.registry.RegistryException;
 import io.lockwatch.schemas.registry.SchemaRegistry;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lockwatch schemas}: the contract against the registry. */
@@ -27,7 +23,7 @@ import picocli.CommandLine.Spec;
     name = "schemas",
     mixinStandardHelpOptions = true,
     description = "Lockwatch's Avro contract and the schema registry.",
-    subcommands = {SchemasCommand.Check.class})
+    subcommands = {SchemasCommand.Check.class, SchemasCommand.Register.class})
 public final class SchemasCommand {
 
   /** {@code lockwatch schemas check}. */
@@ -50,15 +46,10 @@ public final class SchemasCommand {
       SchemaRegistry registry = catalog.registry();
       Table table = new Table("SUBJECT", "REGISTRY", "LOCAL", "VERDICT");
       int refused = 0;
-      Map<String, Schema> contract = new LinkedHashMap<>();
-      contract.put(catalog.lockEvents().name(), LockEvent.getClassSchema());
-      contract.put(catalog.lockState().name(), LockState.getClassSchema());
-      contract.put(catalog.alerts().name(), Alert.getClassSchema());
-      contract.put(catalog.reclaimCommands().name(), ReclaimCommand.getClassSchema());
-      contract.put(catalog.operatorActions().name(), OperatorAction.getClassSchema());
-      for (Map.Entry<String, Schema> topic : contract.entrySet()) {
-        String subject = topic.getKey() + "-value";
-        Schema local = topic.getValue();
+      for (ContractRegistration.Subject contract :
+          ContractRegistration.subjects(catalog, connection.config().clientConfig())) {
+        String subject = contract.subject();
+        Schema local = contract.schema();
         String fingerprint = Long.toHexString(SchemaNormalization.parsingFingerprint64(local));
         RegisteredSchema latest;
         try {
@@ -105,6 +96,47 @@ public final class SchemasCommand {
                     + " subject(s) would refuse this build's schema; see VERDICT above");
         return LockwatchCli.FAILED;
       }
+      return 0;
+    }
+  }
+
+  /** {@code lockwatch schemas register}. */
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Register this build's schemas under their subjects, with the given compatibility, as the",
+        "streams app does at start: for producers and consumers that do not auto-register.",
+        "Exit 1 when a subject refuses a schema."
+      })
+  public static final class Register implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+
+    @Option(
+        names = "--compatibility",
+        paramLabel = "LEVEL",
+        defaultValue = "BACKWARD",
+        description =
+            "Compatibility set on each subject: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    CompatibilityLevel compatibility;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      TopicCatalog catalog = TopicCatalog.fromConfig(connection.config().clientConfig());
+      Table table = new Table("SUBJECT", "ID", "COMPATIBILITY");
+      for (ContractRegistration.Registered registered :
+          ContractRegistration.register(
+              catalog.registry(),
+              ContractRegistration.subjects(catalog, connection.config().clientConfig()),
+              compatibility)) {
+        table.row(
+            registered.subject().subject(),
+            Integer.toString(registered.id()),
+            registered.compatibility().name());
+      }
+      table.print(out);
       return 0;
     }
   }

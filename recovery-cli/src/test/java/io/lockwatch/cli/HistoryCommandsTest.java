@@ -313,6 +313,27 @@ class HistoryCommandsTest {
   }
 
   @Test
+  void shouldRegisterEverySubjectWithItsCompatibilityWhenSchemasAreRegistered() {
+    Result result = run("schemas", "register", "--compatibility", "FULL");
+
+    assertThat(result.code).isZero();
+    String prefix = incident.catalog.lockEvents().name().replace(".lock-events", "");
+    List<String> lines = result.out.lines().toList();
+    assertThat(lines.get(0)).matches("SUBJECT +ID +COMPATIBILITY");
+    assertThat(lines.subList(1, lines.size()))
+        .extracting(line -> line.split(" +")[0] + " " + line.split(" +")[2])
+        .containsExactly(
+            prefix + ".lock-events-value FULL",
+            prefix + ".lock-state-value FULL",
+            prefix + ".alerts-value FULL",
+            prefix + ".reclaim-commands-value FULL",
+            prefix + ".operator-actions-value FULL");
+    assertThat(incident.catalog.registry().compatibility(prefix + ".alerts-value"))
+        .isEqualTo(io.lockwatch.schemas.registry.CompatibilityLevel.FULL);
+    run("schemas", "register"); // back to BACKWARD for the other tests
+  }
+
+  @Test
   void shouldExplainABadTimeInOneLineWhenReplayIsGivenOne() {
     Result result = run("replay", "--from", "soon");
 

@@ -10,18 +10,23 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +66,7 @@ public final class ReclaimTrigger implements AutoCloseable {
   private final AtomicLong rejected = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile Throwable failure;
 
   /** What the trigger did with one command, for logs, metrics and demos. */
   public record Outcome(ReclaimCommand command, ReclaimResult result, LockEvent event) {}
@@ -116,6 +122,11 @@ public final class ReclaimTrigger implements AutoCloseable {
     return rejected.get();
   }
 
+  /** The error that stopped this trigger, if one did; a stopped trigger reclaims nothing. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   private void run() {
     try {
       while (running) {
@@ -125,8 +136,12 @@ public final class ReclaimTrigger implements AutoCloseable {
             if (!running) {
               return;
             }
+            if (!consumer.assignment().contains(partition)) {
+              // Revoked while an earlier command waited: its new owner reads the rest.
+              break;
+            }
             handle(record.value());
-            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+            commit(partition, record.offset() + 1);
           }
         }
       }
@@ -135,9 +150,60 @@ public final class ReclaimTrigger implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      LOG.error("Reclaim trigger {} stopped", actor, e);
+      failure = e;
+      LOG.error(
+          "Reclaim trigger {} stopped: no further reclaim command is acted on by it", actor, e);
     } finally {
+      running = false;
       consumer.close();
+    }
+  }
+
+  /**
+   * Commits a handled command. A partition lost meanwhile is not an error: its new owner is handed
+   * the command again, and reclaimers are idempotent per command id.
+   */
+  private void commit(TopicPartition partition, long next) {
+    try {
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)));
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      LOG.info(
+          "Offset {} of {} not committed ({}); the command may come again",
+          next,
+          partition,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Waits without leaving the consumer group: polls all the while (so max.poll.interval.ms is never
+   * exceeded) with every partition paused, and puts back anything a rebalance let through.
+   */
+  private void pollingSleep(long millis) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
+    paused.removeAll(consumer.paused());
+    consumer.pause(paused);
+    try {
+      long left;
+      while (running && (left = until - System.nanoTime()) > 0) {
+        ConsumerRecords<String, ReclaimCommand> unexpected =
+            consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)));
+        for (TopicPartition partition : unexpected.partitions()) {
+          // Newly assigned while paused: read again later, in order.
+          consumer.seek(partition, unexpected.records(partition).get(0).offset());
+        }
+        Set<TopicPartition> fresh = new HashSet<>(consumer.assignment());
+        fresh.removeAll(consumer.paused());
+        consumer.pause(fresh);
+        paused.addAll(fresh);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+    } finally {
+      paused.retainAll(consumer.assignment());
+      consumer.resume(paused);
     }
   }
 
@@ -154,7 +220,7 @@ public final class ReclaimTrigger implements AutoCloseable {
         break;
       } catch (Exception e) {
         LOG.warn("Publishing the outcome of {} failed; retrying", command.getCommandId(), e);
-        Thread.sleep(backoff.toMillis());
+        pollingSleep(backoff.toMillis());
       }
     }
     (result.reclaimed() ? reclaimed : rejected).incrementAndGet();
@@ -182,7 +248,7 @@ public final class ReclaimTrigger implements AutoCloseable {
             attempt,
             attempts,
             e);
-        Thread.sleep(pause);
+        pollingSleep(pause);
         pause = Math.min(pause * 2, 30_000);
       }
     }
@@ -206,8 +272,8 @@ public final class ReclaimTrigger implements AutoCloseable {
           "{} reclaims in the last minute (the limit): waiting {} ms before the next",
           maxReclaimsPerMinute,
           wait / 1_000_000);
-      // Keep the group membership alive while waiting.
-      TimeUnit.NANOSECONDS.sleep(Math.min(wait, 1_000_000_000L));
+      // Keep polling while waiting, or the group would drop this consumer.
+      pollingSleep(Math.max(1, Math.min(wait, 1_000_000_000L) / 1_000_000));
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -204,6 +205,42 @@ class ReclaimTriggerIntegrationTest {
                 .filter(i -> locks.read("storm-" + i).isPresent())
                 .count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void shouldStayInTheGroupAndActOnLaterCommandsWhenRetriesOutlastTheMaxPollInterval()
+      throws Exception {
+    Map<String, Object> impatient = new HashMap<>(config);
+    impatient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2_000);
+    FileLockReclaimer files = new FileLockReclaimer(locks);
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long first = locks.tryAcquire("flaky.conf", NODE_7).orElseThrow();
+    long second = locks.tryAcquire("after.conf", NODE_7).orElseThrow();
+    send(command("flaky.conf", first, 0));
+    send(command("after.conf", second, 0));
+
+    // Three failures with 1 s, 2 s and 4 s pauses: 7 s without a command handed over.
+    try (ReclaimTrigger trigger =
+        ReclaimTrigger.builder(
+                impatient,
+                command -> {
+                  if (command.getLockId().equals("flaky.conf") && failures.incrementAndGet() <= 3) {
+                    throw new java.io.IOException("lock server busy");
+                  }
+                  return files.reclaim(command);
+                })
+            .groupId("trigger-" + UUID.randomUUID())
+            .retries(5, Duration.ofSeconds(1))
+            .onOutcome(outcome -> outcomes.put(outcome.command().getLockId(), outcome))
+            .build()
+            .start()) {
+      awaitOutcomes(2);
+      assertThat(trigger.failure()).isEmpty();
+      assertThat(trigger.reclaimed()).isEqualTo(2);
+    }
+    assertThat(locks.read("flaky.conf")).isEmpty();
+    assertThat(locks.read("after.conf")).isEmpty();
   }
 
   private ReclaimCommand command(String lockId, long token, long sequence) {

@@ -79,4 +79,17 @@ class RegistryClientConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("user:password");
   }
+
+  @Test
+  void shouldMaskThePasswordWhenABadUrlCarriesCredentials() {
+    assertThatThrownBy(
+            () ->
+                RegistryClientConfig.from(
+                    Map.of("schema.registry.url", "http://user:s3cret@registry:80 81")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http://user:***@registry:80 81")
+        .hasMessageNotContaining("s3cret");
+    assertThat(UrlCredentials.mask("Cannot reach https://svc:pw@r:8081/apis and http://plain:8081"))
+        .isEqualTo("Cannot reach https://svc:***@r:8081/apis and http://plain:8081");
+  }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Judges a task caught up when its own processing position on the input partition is within {@code
  * maxLag} records of the partition's last stable offset (what a read_committed reader can reach).
  * The position is the next offset the task will process, or, before it has processed anything, the
- * application's committed offset.
+ * application's committed offset, or, with none, the log's start offset (so a partition with no
+ * records is caught up, not held).
  *
  * <p>Not the consumer's lag: Kafka Streams runs punctuations between batches of records it has
  * already fetched, so a consumer lag of zero can hide a buffer of unprocessed heartbeats.
@@ -40,6 +41,7 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
   private final ScheduledExecutorService refresher;
   private volatile Map<TopicPartition, Long> stableOffsets = Map.of();
   private volatile Map<TopicPartition, Long> committedOffsets = Map.of();
+  private volatile Map<TopicPartition, Long> earliestOffsets = Map.of();
   private volatile long readAtMillis;
   private final java.util.Map<TopicPartition, Long> heldSince =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,6 +70,11 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
     boolean fresh = now - readAtMillis <= refresh.toMillis() * 10;
     Long stable = stableOffsets.get(partition);
     long position = Math.max(nextOffset, committedOffsets.getOrDefault(partition, -1L));
+    if (position < 0) {
+      // Nothing processed or committed yet: the task starts at the log's start, so an empty
+      // partition (or one whose records all expired) has nothing to wait for.
+      position = earliestOffsets.getOrDefault(partition, -1L);
+    }
     boolean caughtUp = fresh && stable != null && position >= 0 && position >= stable - maxLag;
     if (caughtUp) {
       heldSince.remove(partition);
@@ -112,7 +119,15 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
               .map(info -> new TopicPartition(topic, info.partition()))
               .toList();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliestSpec = new HashMap<>();
       partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+      partitions.forEach(partition -> earliestSpec.put(partition, OffsetSpec.earliest()));
+      Map<TopicPartition, Long> earliest = new HashMap<>();
+      admin
+          .listOffsets(earliestSpec)
+          .all()
+          .get(refresh.toMillis() * 5, TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> earliest.put(partition, info.offset()));
       Map<TopicPartition, Long> stable = new HashMap<>();
       admin
           .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
@@ -132,6 +147,7 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
             }
           });
       stableOffsets = stable;
+      earliestOffsets = earliest;
       committedOffsets = committed;
       readAtMillis = System.currentTimeMillis();
     } catch (InterruptedException e) {

@@ -66,6 +66,31 @@ class OffsetLagGateTest {
     }
   }
 
+  @Test
+  void shouldJudgeAPartitionWithoutRecordsCaughtUpWhenNothingWasEverWritten(DevStack stack)
+      throws Exception {
+    String topic = "gate-empty-" + UUID.randomUUID();
+    TopicPartition partition = new TopicPartition(topic, 0);
+    try (Admin admin = Admin.create(stack.kafka().adminConfig())) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      try (OffsetLagGate gate =
+          new OffsetLagGate(
+              admin, "gate-app-" + UUID.randomUUID(), topic, 0, Duration.ofMillis(50))) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gate.caughtUp(partition, -1) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+
+        assertThat(gate.caughtUp(partition, -1))
+            .as("an empty partition, nothing processed or committed")
+            .isTrue();
+      }
+    }
+  }
+
   private static void awaitReading(OffsetLagGate gate, TopicPartition partition)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
