@@ -3,6 +3,7 @@ package io.lockwatch.streams;
 import io.lockwatch.events.LockState;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.CommitHook;
 import io.lockwatch.streams.internals.JudgementGate;
 import io.lockwatch.streams.internals.LockStateStoreSerde;
 import io.lockwatch.streams.internals.WatchdogMetrics;
@@ -40,6 +41,7 @@ public final class LockwatchTopology {
   public static final String STATE_STORE = "lock-state-store";
   public static final String INDEX_STORE = "deadline-index";
   public static final String COUNTS_STORE = "lock-status-counts";
+  public static final String COMMIT_HOOK = "watchdog-commit-hook";
   public static final String STATE_SINK = "lock-state-sink";
   public static final String ALERTS_SINK = "alerts-sink";
   public static final String COMMANDS_SINK = "reclaim-commands-sink";
@@ -96,7 +98,13 @@ public final class LockwatchTopology {
     LockStateMachine machine = new LockStateMachine(policy);
     WatchdogProcessor.Names names =
         new WatchdogProcessor.Names(
-            STATE_STORE, INDEX_STORE, COUNTS_STORE, STATE_SINK, ALERTS_SINK, COMMANDS_SINK);
+            STATE_STORE,
+            INDEX_STORE,
+            COUNTS_STORE,
+            COMMIT_HOOK,
+            STATE_SINK,
+            ALERTS_SINK,
+            COMMANDS_SINK);
     topology.addProcessor(
         WATCHDOG,
         () ->
@@ -131,6 +139,8 @@ public final class LockwatchTopology {
                 Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long())
             .withCachingDisabled(),
         WATCHDOG);
+    // Counts are published when the task commits, not when it does the work (CommitHook).
+    topology.addStateStore(CommitHook.builder(COMMIT_HOOK), WATCHDOG);
     addSink(topology, STATE_SINK, lockState);
     addSink(topology, ALERTS_SINK, topics.alerts());
     addSink(topology, COMMANDS_SINK, topics.reclaimCommands());

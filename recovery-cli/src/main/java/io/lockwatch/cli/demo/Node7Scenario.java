@@ -282,25 +282,48 @@ public final class Node7Scenario {
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
+      // A command and its STALE alert are written in one transaction, to two topics: a poll can
+      // return either first. Print a command after its alert (or after a second without one).
+      List<ReclaimCommand> waiting = new java.util.ArrayList<>();
+      Map<ReclaimCommand, Long> waitingSince = new HashMap<>();
       while (tailing) {
+        List<ReclaimCommand> commands = new java.util.ArrayList<>(waiting);
         for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(100))) {
           if (record.value() instanceof Alert alert) {
             alerts.add(alert);
             say("Lockwatch alert " + alert.getReason() + ": " + alert.getMessage());
           } else if (record.value() instanceof ReclaimCommand command) {
-            Instant crossing =
-                command.getLastHeartbeatObservedAt().plusMillis(command.getThresholdMs());
-            say(
-                "Lockwatch reclaim command "
-                    + command.getCommandId()
-                    + " for token "
-                    + command.getFencingToken()
-                    + ", last heartbeat seq "
-                    + command.getLastHeartbeatSequence()
-                    + " (issued "
-                    + Times.duration(Duration.between(crossing, command.getIssuedAt()))
-                    + " after the threshold crossing)");
+            commands.add(command);
+            waitingSince.put(command, System.nanoTime());
           }
+        }
+        waiting.clear();
+        for (ReclaimCommand command : commands) {
+          boolean alerted =
+              alerts.stream()
+                  .anyMatch(
+                      alert ->
+                          alert.getReason() == AlertReason.STALE_LOCK_DETECTED
+                              && alert.getLockId().equals(command.getLockId())
+                              && Long.valueOf(command.getFencingToken())
+                                  .equals(alert.getFencingToken()));
+          if (!alerted && System.nanoTime() - waitingSince.get(command) < 1_000_000_000L) {
+            waiting.add(command);
+            continue;
+          }
+          waitingSince.remove(command);
+          Instant crossing =
+              command.getLastHeartbeatObservedAt().plusMillis(command.getThresholdMs());
+          say(
+              "Lockwatch reclaim command "
+                  + command.getCommandId()
+                  + " for token "
+                  + command.getFencingToken()
+                  + ", last heartbeat seq "
+                  + command.getLastHeartbeatSequence()
+                  + " (issued "
+                  + Times.duration(Duration.between(crossing, command.getIssuedAt()))
+                  + " after the threshold crossing)");
         }
       }
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -28,7 +29,8 @@ public final class StreamThreadProgress implements AutoCloseable {
   private static final String GROUP = "stream-thread-metrics";
   private static final String POLLS = "poll-total";
 
-  private final KafkaStreams streams;
+  private final Supplier<KafkaStreams.State> state;
+  private final Supplier<Map<MetricName, ? extends Metric>> metrics;
   private final Duration stallLimit;
   private final Consumer<String> onStall;
   private final LongSupplier clock;
@@ -42,12 +44,17 @@ public final class StreamThreadProgress implements AutoCloseable {
           });
 
   public StreamThreadProgress(KafkaStreams streams, Duration stallLimit, Consumer<String> onStall) {
-    this(streams, stallLimit, onStall, System::currentTimeMillis);
+    this(streams::state, streams::metrics, stallLimit, onStall, System::currentTimeMillis);
   }
 
   StreamThreadProgress(
-      KafkaStreams streams, Duration stallLimit, Consumer<String> onStall, LongSupplier clock) {
-    this.streams = streams;
+      Supplier<KafkaStreams.State> state,
+      Supplier<Map<MetricName, ? extends Metric>> metrics,
+      Duration stallLimit,
+      Consumer<String> onStall,
+      LongSupplier clock) {
+    this.state = state;
+    this.metrics = metrics;
     this.stallLimit = stallLimit;
     this.onStall = onStall;
     this.clock = clock;
@@ -60,14 +67,14 @@ public final class StreamThreadProgress implements AutoCloseable {
 
   /** One look at every thread's progress; public for tests. */
   void check() {
-    KafkaStreams.State state = streams.state();
-    if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+    KafkaStreams.State now = state.get();
+    if (now != KafkaStreams.State.RUNNING && now != KafkaStreams.State.REBALANCING) {
       threads.clear();
       return;
     }
-    long now = clock.getAsLong();
+    long at = clock.getAsLong();
     Map<String, Double> polls = new HashMap<>();
-    for (Map.Entry<MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
+    for (Map.Entry<MetricName, ? extends Metric> metric : metrics.get().entrySet()) {
       MetricName name = metric.getKey();
       if (GROUP.equals(name.group())
           && POLLS.equals(name.name())
@@ -79,13 +86,13 @@ public final class StreamThreadProgress implements AutoCloseable {
     for (Map.Entry<String, Double> poll : polls.entrySet()) {
       Progress progress = threads.get(poll.getKey());
       if (progress == null || progress.polls != poll.getValue()) {
-        threads.put(poll.getKey(), new Progress(poll.getValue(), now));
-      } else if (now - progress.since >= stallLimit.toMillis()) {
+        threads.put(poll.getKey(), new Progress(poll.getValue(), at));
+      } else if (at - progress.since >= stallLimit.toMillis()) {
         onStall.accept(
             "Stream thread "
                 + poll.getKey()
                 + " has not polled for "
-                + (now - progress.since) / 1000
+                + (at - progress.since) / 1000
                 + " s: its tasks' locks are not being watched");
         threads.remove(poll.getKey());
       }

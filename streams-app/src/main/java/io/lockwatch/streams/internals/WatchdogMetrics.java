@@ -4,7 +4,6 @@ import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.streams.state.Outcome;
 import io.lockwatch.streams.state.Transition;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -46,24 +45,100 @@ public final class WatchdogMetrics {
     }
   }
 
-  void record(Transition transition) {
-    outcomes.get(transition.outcome()).increment();
-    for (Alert alert : transition.alerts()) {
-      recordAlert(alert);
-    }
-    commandsIssued.add(transition.commands().size());
-    transition.detectionDelay().ifPresent(this::recordDelay);
+  /** A counter set for one task, published to these metrics when the task commits. */
+  TaskMetrics forTask() {
+    return new TaskMetrics();
   }
 
-  void recordAlert(Alert alert) {
-    alerts.get(alert.getReason()).increment();
-    if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
-      reclaimsRejected.increment();
-    }
-  }
+  /**
+   * What one task did since its last commit. Published when the task commits, dropped when its work
+   * is thrown away (an aborted transaction is processed again and must not count twice). Used by
+   * the task's own thread only.
+   */
+  final class TaskMetrics {
+    private final long[] outcomeCounts = new long[Outcome.values().length];
+    private final long[] alertCounts = new long[AlertReason.values().length];
+    private final long[] delayCounts = new long[delayBuckets.length];
+    private double delaySum;
+    private long commands;
+    private long confirmed;
+    private long rejected;
+    private long failedChecks;
+    private boolean dirty;
 
-  void checkFailed() {
-    checkFailures.increment();
+    void record(Transition transition) {
+      outcomeCounts[transition.outcome().ordinal()]++;
+      for (Alert alert : transition.alerts()) {
+        recordAlert(alert);
+      }
+      commands += transition.commands().size();
+      transition
+          .detectionDelay()
+          .ifPresent(
+              delay -> {
+                double seconds = Math.max(0, delay.toNanos() / 1e9);
+                delayCounts[bucketOf(seconds)]++;
+                delaySum += seconds;
+              });
+      dirty = true;
+    }
+
+    void recordAlert(Alert alert) {
+      alertCounts[alert.getReason().ordinal()]++;
+      if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
+        rejected++;
+      }
+      dirty = true;
+    }
+
+    void reclaimConfirmed() {
+      confirmed++;
+      dirty = true;
+    }
+
+    void checkFailed() {
+      failedChecks++;
+      dirty = true;
+    }
+
+    /** The task committed: what it did is now fact. */
+    void publish() {
+      if (!dirty) {
+        return;
+      }
+      Outcome[] outcomeValues = Outcome.values();
+      for (int i = 0; i < outcomeCounts.length; i++) {
+        outcomes.get(outcomeValues[i]).add(outcomeCounts[i]);
+      }
+      AlertReason[] reasons = AlertReason.values();
+      for (int i = 0; i < alertCounts.length; i++) {
+        if (alertCounts[i] > 0) {
+          alerts.get(reasons[i]).add(alertCounts[i]);
+        }
+      }
+      for (int i = 0; i < delayCounts.length; i++) {
+        delayBuckets[i].add(delayCounts[i]);
+      }
+      delaySumSeconds.add(delaySum);
+      commandsIssued.add(commands);
+      reclaimsConfirmed.add(confirmed);
+      reclaimsRejected.add(rejected);
+      checkFailures.add(failedChecks);
+      discard();
+    }
+
+    /** The task's uncommitted work was thrown away: so is its count. */
+    void discard() {
+      java.util.Arrays.fill(outcomeCounts, 0);
+      java.util.Arrays.fill(alertCounts, 0);
+      java.util.Arrays.fill(delayCounts, 0);
+      delaySum = 0;
+      commands = 0;
+      confirmed = 0;
+      rejected = 0;
+      failedChecks = 0;
+      dirty = false;
+    }
   }
 
   /** Checks that threw and were filed again for a retry. */
@@ -106,18 +181,12 @@ public final class WatchdogMetrics {
     return judgementsHeld.sum();
   }
 
-  void reclaimConfirmed() {
-    reclaimsConfirmed.increment();
-  }
-
-  private void recordDelay(Duration delay) {
-    double seconds = Math.max(0, delay.toNanos() / 1e9);
+  private static int bucketOf(double seconds) {
     int bucket = 0;
     while (bucket < DELAY_BUCKETS_SECONDS.length && seconds > DELAY_BUCKETS_SECONDS[bucket]) {
       bucket++;
     }
-    delayBuckets[bucket].increment();
-    delaySumSeconds.add(seconds);
+    return bucket;
   }
 
   public long outcomes(Outcome outcome) {

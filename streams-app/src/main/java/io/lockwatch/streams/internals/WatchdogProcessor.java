@@ -66,6 +66,7 @@ public final class WatchdogProcessor
   private KeyValueStore<String, Long> countsStore;
   private StatusCounts counts;
   private DeadlineIndex index;
+  private WatchdogMetrics.TaskMetrics taskMetrics;
   private TopicPartition input;
   private long nextInputOffset = -1;
 
@@ -74,6 +75,7 @@ public final class WatchdogProcessor
       String stateStore,
       String indexStore,
       String countsStore,
+      String commitHook,
       String stateSink,
       String alertsSink,
       String commandsSink) {}
@@ -109,6 +111,10 @@ public final class WatchdogProcessor
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     this.index = new DeadlineIndex(indexStore);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
+    WatchdogMetrics.TaskMetrics counts = metrics.forTask();
+    this.taskMetrics = counts;
+    CommitHook hook = context.getStateStore(names.commitHook());
+    hook.listen(counts::publish, counts::discard);
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkDueLocks);
   }
 
@@ -130,7 +136,7 @@ public final class WatchdogProcessor
       LockStatus before = current == null ? null : current.getStatus();
       transition = machine.onEvent(current, event, now);
       if (event.getType() == LockEventType.RECLAIMED && transition.outcome() == Outcome.APPLIED) {
-        metrics.reclaimConfirmed();
+        taskMetrics.reclaimConfirmed();
       }
       apply(lockId, before, transition, now);
     } else if (value instanceof OperatorAction action) {
@@ -179,7 +185,7 @@ public final class WatchdogProcessor
           OperationalAlerts.mispartitioned(
               lockId, metadata.get().topic(), actual, expected, producer, holder, inputId, now);
       context.forward(new Record<>(lockId, alert, now.toEpochMilli()), names.alertsSink());
-      metrics.recordAlert(alert);
+      taskMetrics.recordAlert(alert);
     }
     throw new ContractViolation(
         ContractViolation.MISPARTITIONED,
@@ -253,7 +259,7 @@ public final class WatchdogProcessor
   }
 
   private void checkFailed(String lockId, RuntimeException error, Instant now) {
-    metrics.checkFailed();
+    taskMetrics.checkFailed();
     Instant retryAt = now.plus(checkRetry);
     index.schedule(retryAt, lockId);
     CheckFailures failures = failingChecks.computeIfAbsent(lockId, id -> new CheckFailures());
@@ -270,7 +276,7 @@ public final class WatchdogProcessor
         error);
     Alert alert = OperationalAlerts.checkFailed(lockId, error, failures.count, retryAt, now);
     context.forward(new Record<>(lockId, alert, now.toEpochMilli()), names.alertsSink());
-    metrics.recordAlert(alert);
+    taskMetrics.recordAlert(alert);
   }
 
   private void apply(String lockId, LockStatus before, Transition transition, Instant now) {
@@ -297,7 +303,7 @@ public final class WatchdogProcessor
       context.forward(
           new Record<String, SpecificRecord>(lockId, command, timestamp), names.commandsSink());
     }
-    metrics.record(transition);
+    taskMetrics.record(transition);
   }
 
   /** Loaded on first use, not in init(): a store write needs a record or punctuation context. */
