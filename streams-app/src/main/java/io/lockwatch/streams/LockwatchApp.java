@@ -49,7 +49,7 @@ public final class LockwatchApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockwatchApp.class);
 
   /** Short enough that SIGTERM stops the app within a supervisor's usual 30 s grace. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Duration OUTAGE_BACKOFF_MIN = Duration.ofSeconds(1);
   private static final Duration OUTAGE_BACKOFF_MAX = Duration.ofSeconds(30);

@@ -4,14 +4,21 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * A store that holds nothing and tells its processor when the task commits ({@link #flush}, which
- * Kafka Streams calls on every store as it commits a task) and when the task is closed. The
- * watchdog publishes its counts on commit and drops them on close, so that work a crash or a
- * fencing threw away (and exactly-once does again) is not counted twice.
+ * A store that holds nothing and tells its processor when the task commits and when its uncommitted
+ * work is thrown away. The watchdog publishes its counts on commit and drops them otherwise, so
+ * that work a crash or a fencing threw away (and exactly-once does again) is not counted twice.
+ *
+ * <p>Kafka Streams has no public per-commit callback for processors: the one call every task commit
+ * makes on its stores is {@link #flushCache} (on stores with a record cache, right before the
+ * offsets and the transaction are committed); {@link #flush} comes only with a checkpoint. Hence
+ * the internal {@link CachedStateStore} interface, pinned by the tests that read the counts on the
+ * real broker.
  */
-public final class CommitHook implements StateStore {
+public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
   private final String name;
   private Runnable onCommit = () -> {};
   private Runnable onClose = () -> {};
@@ -39,8 +46,18 @@ public final class CommitHook implements StateStore {
   }
 
   @Override
-  public void flush() {
+  public void flushCache() {
     onCommit.run();
+  }
+
+  @Override
+  public void clearCache() {
+    onClose.run();
+  }
+
+  @Override
+  public boolean setFlushListener(CacheFlushListener<Object, Object> listener, boolean old) {
+    return false;
   }
 
   @Override
