@@ -13,7 +13,6 @@ import io.lockwatch.streams.LockwatchStreamsConfig;
 import io.lockwatch.streams.LockwatchTopology;
 import io.lockwatch.streams.internals.JudgementGate;
 import io.lockwatch.streams.internals.WatchdogMetrics;
-import io.lockwatch.streams.state.Outcome;
 import io.lockwatch.streams.state.WatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +90,9 @@ public final class LockwatchBenchmark {
                 "replayEvents",
                 "1000000",
                 "guarantees",
-                "exactly_once_v2,at_least_once"));
+                "exactly_once_v2,at_least_once",
+                "rounds",
+                "1"));
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -104,7 +105,12 @@ public final class LockwatchBenchmark {
     String only = options.get("only");
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
       if (only.contains("a")) {
-        throughput(kafka, events, locks, List.of(options.get("guarantees").split(",")));
+        throughput(
+            kafka,
+            events,
+            locks,
+            List.of(options.get("guarantees").split(",")),
+            Integer.parseInt(options.get("rounds")));
       }
       if (only.contains("c")) {
         detectionDelay(kafka);
@@ -126,7 +132,8 @@ public final class LockwatchBenchmark {
   // ---------------------------------------------------------------- (a) throughput
 
   private static void throughput(
-      EmbeddedKafka kafka, int events, int locks, List<String> guarantees) throws Exception {
+      EmbeddedKafka kafka, int events, int locks, List<String> guarantees, int rounds)
+      throws Exception {
     Map<String, Object> client = clientConfig(kafka.bootstrapServers(), "tp");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
     createTopics(kafka.bootstrapServers(), topics);
@@ -139,36 +146,54 @@ public final class LockwatchBenchmark {
         "    rate measured over the last two thirds of the events (the first third warms up the JIT)");
     System.out.printf(
         "    %-16s %18s %18s %8s%n", "guarantee", "minimal RMW ev/s", "Lockwatch ev/s", "ratio");
-    for (String guarantee : guarantees) {
-      AtomicLong baselineCount = new AtomicLong();
-      double baseline =
-          run(
-              kafka,
-              "bench-rmw-" + guarantee + "-" + UUID.randomUUID(),
-              guarantee,
-              events,
-              minimalReadModifyWrite(topics.lockEvents().name(), baselineCount),
-              LockwatchStreamsConfig.PRODUCER_TUNING);
-      WatchdogMetrics metrics = new WatchdogMetrics();
-      WatchPolicy policy = WatchPolicy.builder().missedBeats(3).build();
-      Topology lockwatch =
-          LockwatchTopology.build(
-              topics,
-              policy,
-              Duration.ofMillis(250),
-              JudgementGate.open(),
-              metrics,
-              LockwatchStreamsConfig.cacheLockState(guarantee));
-      double watchdog =
-          run(
-              kafka,
-              "bench-lockwatch-" + guarantee + "-" + UUID.randomUUID(),
-              guarantee,
-              events,
-              lockwatch,
-              LockwatchStreamsConfig.streamsDefaults(topics));
-      System.out.printf(
-          "    %-16s %,18.0f %,18.0f %8.2f%n", guarantee, baseline, watchdog, watchdog / baseline);
+    Map<String, List<Double>> ratios = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (String guarantee : guarantees) {
+        AtomicLong baselineCount = new AtomicLong();
+        double baseline =
+            run(
+                kafka,
+                "bench-rmw-" + guarantee + "-" + UUID.randomUUID(),
+                guarantee,
+                events,
+                minimalReadModifyWrite(topics.lockEvents().name(), baselineCount),
+                LockwatchStreamsConfig.PRODUCER_TUNING);
+        WatchdogMetrics metrics = new WatchdogMetrics();
+        WatchPolicy policy = WatchPolicy.builder().missedBeats(3).build();
+        Topology lockwatch =
+            LockwatchTopology.build(
+                topics,
+                policy,
+                Duration.ofMillis(250),
+                JudgementGate.open(),
+                metrics,
+                LockwatchStreamsConfig.cacheLockState(guarantee));
+        double watchdog =
+            run(
+                kafka,
+                "bench-lockwatch-" + guarantee + "-" + UUID.randomUUID(),
+                guarantee,
+                events,
+                lockwatch,
+                LockwatchStreamsConfig.streamsDefaults(topics));
+        System.out.printf(
+            "    %-16s %,18.0f %,18.0f %8.2f%n",
+            guarantee, baseline, watchdog, watchdog / baseline);
+        ratios.computeIfAbsent(guarantee, key -> new ArrayList<>()).add(watchdog / baseline);
+      }
+    }
+    if (rounds > 1) {
+      ratios.forEach(
+          (guarantee, measured) -> {
+            List<Double> sorted = measured.stream().sorted().toList();
+            System.out.printf(
+                "    %-16s median ratio %.2f over %d rounds (%.2f to %.2f)%n",
+                guarantee,
+                sorted.get(sorted.size() / 2),
+                sorted.size(),
+                sorted.get(0),
+                sorted.get(sorted.size() - 1));
+          });
     }
   }
 

@@ -7,9 +7,7 @@ import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.DevStackExtension;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.client.LockEventPublisher;
-import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.http.LockJson;
 import java.nio.file.Files;
@@ -25,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -177,29 +174,13 @@ class FailoverIntegrationTest {
   private static List<ReclaimCommand> awaitCommands(
       Map<String, Object> clientConfig, String prefix, int count, Duration timeout)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<ReclaimCommand> commands = List.of();
-    while (System.nanoTime() < deadline) {
-      commands = readCommands(clientConfig, prefix);
-      if (commands.size() >= count) {
-        return commands;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(commands.size() + " command(s), expected " + count);
+    return TestTopics.awaitValues(
+        clientConfig, prefix + ".reclaim-commands", ReclaimCommand.class, count, timeout);
   }
 
   private static List<ReclaimCommand> readCommands(Map<String, Object> clientConfig, String prefix)
       throws Exception {
-    AvroDeserializer<ReclaimCommand> deserializer = AvroDeserializer.forType(ReclaimCommand.class);
-    deserializer.configure(clientConfig, false);
-    List<ReclaimCommand> commands = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record :
-        BoundedTopicReader.readAll(
-            clientConfig, prefix + ".reclaim-commands", Duration.ofSeconds(10))) {
-      commands.add(deserializer.deserialize(record.topic(), record.value()));
-    }
-    return commands;
+    return awaitCommands(clientConfig, prefix, 0, Duration.ZERO);
   }
 
   private static Instant earliest(List<ReclaimCommand> commands) {

@@ -6,24 +6,16 @@ import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.DevStackExtension;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.topics.TopicCatalog;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,56 +62,33 @@ class WatchdogAppIntegrationTest {
           .build();
   private static final String LOCK = "aim_lock_config.conf";
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private DevStack stack;
   private Path work;
-  private Path configFile;
   private Map<String, Object> clientConfig;
+  private Map<String, Object> settings;
   private String prefix;
-  private int httpPort;
-  private Process app;
+  private LockwatchProcess app;
 
   @BeforeAll
   void startApp(DevStack stack) throws Exception {
     this.stack = stack;
     work = Files.createTempDirectory("lockwatch-app-it-");
     prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    httpPort = freePort();
     clientConfig = new HashMap<>(stack.clientConfig());
     clientConfig.putAll(TopicCatalog.namedWithPrefix(prefix));
-    StringBuilder properties = new StringBuilder();
-    clientConfig.forEach(
-        (key, value) -> properties.append(key).append('=').append(value).append('\n'));
-    properties
-        .append("lockwatch.application.id=")
-        .append(prefix)
-        .append('\n')
-        .append("lockwatch.threshold.missed-beats=3\n")
-        .append("lockwatch.check.interval.ms=100\n")
-        .append("lockwatch.http.port=")
-        .append(httpPort)
-        .append('\n')
-        .append("lockwatch.topics.partitions=3\n")
-        .append("state.dir=")
-        .append(work.resolve("state"))
-        .append('\n')
-        // A killed instance leaves the group after 6 s instead of 45 s.
-        .append("session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
-    configFile = Files.writeString(work.resolve("lockwatch.properties"), properties);
-    app = launch("first");
-    awaitReady();
+    settings = new HashMap<>(clientConfig);
+    settings.put("lockwatch.application.id", prefix);
+    settings.put("lockwatch.threshold.missed-beats", 3);
+    settings.put("lockwatch.check.interval.ms", 100);
+    settings.put("lockwatch.topics.partitions", 3);
+    app = LockwatchProcess.launch(work, "first", settings);
+    app.awaitReady(Duration.ofSeconds(90));
   }
 
   @AfterAll
-  void stopApp() {
+  void stopApp() throws Exception {
     if (app != null) {
-      app.destroy();
-      try {
-        app.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      app.destroyForcibly();
+      app.close();
     }
   }
 
@@ -215,12 +184,11 @@ class WatchdogAppIntegrationTest {
       // Let Lockwatch process and commit that acquire (well within the 3 s threshold).
       Thread.sleep(1_000);
 
-      app.destroyForcibly();
-      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      app.kill();
       // Down for twice the threshold; live.conf keeps heartbeating into the topic meanwhile.
       Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
-      app = launch("after-kill");
-      awaitReady();
+      app.start();
+      app.awaitReady(Duration.ofSeconds(90));
       Instant ready = Instant.now();
       Thread.sleep(THRESHOLD.multipliedBy(2).toMillis());
       beating.set(false);
@@ -271,52 +239,41 @@ class WatchdogAppIntegrationTest {
         .containsEntry("__streams.errors.topic", prefix + ".lock-events")
         .containsKey("__streams.errors.offset");
     assertThat(headers.get("__streams.errors.message")).startsWith("Unknown magic byte 0x7b");
-    assertThat(get("/health/ready").statusCode()).as("still running").isEqualTo(200);
+    assertThat(app.status("/health/ready")).as("still running").isEqualTo(200);
   }
 
   @Test
   @Order(5)
   void shouldAnswerForEveryLockFromEitherInstanceWhenTwoShareTheWork() throws Exception {
-    int secondPort = freePort();
-    String secondConfig =
-        Files.readString(configFile)
-            .replace("lockwatch.http.port=" + httpPort, "lockwatch.http.port=" + secondPort)
-            .replace("state.dir=" + work.resolve("state"), "state.dir=" + work.resolve("state-2"));
-    Process second =
-        launch("second", Files.writeString(work.resolve("second.properties"), secondConfig));
-    try {
+    try (LockwatchProcess second = LockwatchProcess.launch(work, "second", settings)) {
       List<String> locks = List.of(LOCK, "live.conf", "dead.conf");
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       boolean split = false;
       while (!split && System.nanoTime() < deadline) {
         Thread.sleep(500);
         split =
-            status(httpPort, "/health/ready") == 200
-                && status(secondPort, "/health/ready") == 200
-                && localCount(httpPort) > 0
-                && localCount(secondPort) > 0;
+            app.status("/health/ready") == 200
+                && second.status("/health/ready") == 200
+                && localCount(app) > 0
+                && localCount(second) > 0;
       }
       assertThat(split).as("both instances own some locks; logs in %s", work).isTrue();
 
-      for (int port : List.of(httpPort, secondPort)) {
-        assertThat(body(port, "/locks")).contains("\"count\" : 3");
+      for (LockwatchProcess instance : List.of(app, second)) {
+        assertThat(instance.get("/locks").body()).contains("\"count\" : 3");
         for (String lock : locks) {
-          assertThat(status(port, "/locks/" + lock))
-              .as("%s from port %d", lock, port)
+          assertThat(instance.status("/locks/" + lock))
+              .as("%s from port %d", lock, instance.port())
               .isEqualTo(200);
         }
       }
-    } finally {
-      second.destroy();
-      second.waitFor(30, TimeUnit.SECONDS);
-      second.destroyForcibly();
     }
   }
 
   /** Locks this instance holds itself; 0 while it cannot answer yet. */
-  private int localCount(int port) {
+  private static int localCount(LockwatchProcess instance) {
     try {
-      String body = body(port, "/locks?scope=local");
+      String body = instance.get("/locks?scope=local").body();
       int at = body.indexOf("\"count\" : ");
       return at < 0 ? 0 : Integer.parseInt(body.substring(at + 10, body.indexOf(',', at)).trim());
     } catch (Exception notReadyYet) {
@@ -324,63 +281,8 @@ class WatchdogAppIntegrationTest {
     }
   }
 
-  private int status(int port, String path) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .statusCode();
-    } catch (Exception notListening) {
-      return -1;
-    }
-  }
-
-  private String body(int port, String path) throws Exception {
-    return http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private Process launch(String name) throws IOException {
-    return launch(name, configFile);
-  }
-
-  private Process launch(String name, Path config) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(
-            java.toString(),
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            LockwatchApp.class.getName(),
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("app-" + name + ".log").toFile())
-        .start();
-  }
-
-  private void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(app.isAlive()).as("app alive; see %s", work).isTrue();
-      try {
-        if (get("/health/ready").statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYetListening) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the app did not become ready; logs in " + work);
-  }
-
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return app.get(path);
   }
 
   private ReclaimCommand awaitCommand(Duration timeout) throws Exception {
@@ -391,15 +293,8 @@ class WatchdogAppIntegrationTest {
   }
 
   private List<ReclaimCommand> commands() throws Exception {
-    AvroDeserializer<ReclaimCommand> deserializer = AvroDeserializer.forType(ReclaimCommand.class);
-    deserializer.configure(clientConfig, false);
-    List<ReclaimCommand> commands = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record :
-        BoundedTopicReader.readAll(
-            clientConfig, prefix + ".reclaim-commands", Duration.ofSeconds(30))) {
-      commands.add(deserializer.deserialize(record.topic(), record.value()));
-    }
-    return commands;
+    return TestTopics.awaitValues(
+        clientConfig, prefix + ".reclaim-commands", ReclaimCommand.class, 0, Duration.ZERO);
   }
 
   /**
@@ -430,11 +325,5 @@ class WatchdogAppIntegrationTest {
     }
     throw new AssertionError(
         "nothing on " + topic + " within " + timeout + "; app logs in " + work);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

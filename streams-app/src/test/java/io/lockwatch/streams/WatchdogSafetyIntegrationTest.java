@@ -1,6 +1,7 @@
 package io.lockwatch.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.DevStackExtension;
@@ -10,11 +11,9 @@ import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.SchemaRegistry;
-import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.WatchdogProcessor;
 import java.io.ByteArrayOutputStream;
@@ -277,6 +276,31 @@ class WatchdogSafetyIntegrationTest {
     assertThat(deadLetters(2)).hasSize(2);
   }
 
+  @Test
+  @Order(6)
+  void shouldReleaseWhatItOpenedWhenStartFailsHalfWay() throws Exception {
+    int port = LockwatchProcess.freePort();
+    Map<String, String> settings = new HashMap<>();
+    clientConfig.forEach((key, value) -> settings.put(key, String.valueOf(value)));
+    settings.put("lockwatch.application.id", prefix + "-half");
+    settings.put("lockwatch.http.port", Integer.toString(port));
+    settings.put("num.stream.threads", "many"); // refused by Kafka Streams, after the HTTP bind
+
+    assertThatThrownBy(() -> LockwatchApp.start(LockwatchConfig.of(settings)))
+        .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+        .hasMessageContaining("num.stream.threads");
+
+    try (java.net.ServerSocket again =
+        new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      assertThat(again.getLocalPort()).as("the HTTP port was released").isEqualTo(port);
+    }
+    Thread.sleep(500);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .as("no gate refresher or HTTP thread left behind")
+        .noneMatch(name -> name.equals("lockwatch-offset-gate") || name.equals("lockwatch-http"));
+  }
+
   private static Schema withOptionalField(Schema schema, String name) {
     List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field field : schema.getFields()) {
@@ -305,33 +329,13 @@ class WatchdogSafetyIntegrationTest {
   }
 
   private List<ConsumerRecord<byte[], byte[]>> deadLetters(int atLeast) throws Exception {
-    return awaitRecords(topics.deadLetter().name(), atLeast);
-  }
-
-  private List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int atLeast)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<ConsumerRecord<byte[], byte[]>> records = List.of();
-    while (System.nanoTime() < deadline) {
-      records = BoundedTopicReader.readAll(clientConfig, topic, Duration.ofSeconds(10));
-      if (records.size() >= atLeast) {
-        return records;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(
-        records.size() + " record(s) on " + topic + ", expected " + atLeast + "; see " + app.log());
+    return TestTopics.awaitRecords(
+        clientConfig, topics.deadLetter().name(), atLeast, Duration.ofSeconds(30));
   }
 
   private <T extends SpecificRecord> List<T> awaitValues(String topic, Class<T> type, int atLeast)
       throws Exception {
-    AvroDeserializer<T> deserializer = AvroDeserializer.forType(type);
-    deserializer.configure(clientConfig, false);
-    List<T> values = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : awaitRecords(topic, atLeast)) {
-      values.add(deserializer.deserialize(record.topic(), record.value()));
-    }
-    return values;
+    return TestTopics.awaitValues(clientConfig, topic, type, atLeast, Duration.ofSeconds(30));
   }
 
   private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {

@@ -129,6 +129,11 @@ public final class LockwatchHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (streams == null) {
+      // The JDK server releases its port only from its dispatcher thread: start it to stop it
+      // (the app failed to start after binding the port, and must not keep it).
+      server.start();
+    }
     server.stop(1);
     executor.shutdownNow();
   }
