@@ -23,10 +23,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class DevStackTest {
 
   private static final String CT = "application/vnd.schemaregistry.v1+json";

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
+@IntegrationTest
 class EmbeddedRegistryTest {
 
   private static final String SCHEMA =

@@ -2,12 +2,14 @@ package io.lockwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.devstack.IntegrationTest;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main command on the real embedded stack, as a user runs it. */
+@IntegrationTest
 class DemoCommandTest {
 
   @TempDir Path dir;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.streams.http.LockJson;
@@ -23,14 +23,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The history and operator commands on the embedded stack, against the recorded node-7 incident
  * ({@link RecordedIncident}): exact output.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryCommandsTest {
   // Yesterday: always in the past, and within the topics' retention.

@@ -3,7 +3,7 @@ package io.lockwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.schemas.client.BoundedTopicReader;
@@ -21,10 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class SimulateCommandTest {
   @TempDir Path dir;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.client.LockEventPublisher;
@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * How long the watchdog is blind after kill -9: from the kill to the first judgement of the dead
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * replica of each task); with one, the restarted instance resumes (static membership). Live locks
  * are never reclaimed and no lock gets a second command.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class FailoverIntegrationTest {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Duration THRESHOLD = INTERVAL.multipliedBy(3);

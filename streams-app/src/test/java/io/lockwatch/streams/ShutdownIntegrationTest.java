@@ -3,18 +3,17 @@ package io.lockwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
 import io.lockwatch.devstack.EmbeddedKafka;
+import io.lockwatch.devstack.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A supervisor's SIGTERM stops the app within its usual 30 s grace, even with the broker gone. */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class ShutdownIntegrationTest {
 
   @Test

@@ -3,7 +3,7 @@ package io.lockwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.client.LockEventPublisher;
@@ -39,14 +39,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The streams app's main in a JVM of its own, on the embedded broker and registry: a frozen holder
  * is reclaimed within threshold + 1 s, and killing the app without a clean shutdown and starting it
  * again issues no second command for that token.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WatchdogAppIntegrationTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
@@ -51,14 +51,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The watchdog's edges on the real broker and registry: a record the broker accepts but the app
  * could never write back, a record on the wrong partition, a registry that goes away. The app
  * reaches the registry through a proxy the test can switch off.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WatchdogSafetyIntegrationTest {

@@ -3,7 +3,7 @@ package io.lockwatch.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.schemas.client.BoundedTopicReader;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trigger removes the lock file, the next holder gets token + 1, and the woken-up holder is both
  * alerted on and fenced off.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class Node7ScenarioTest {
 
   @TempDir Path dir;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lockwatch.cli.output.Progress;
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.AlertSeverity;
@@ -32,14 +32,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The merge of Lockwatch's topics on the embedded stack: 40 locks' events spread over three
  * partitions with interleaved times, alerts on a fourth topic, and one record that does not decode;
  * read with a buffer of 7 records per partition, so partitions are paused and resumed throughout.
  */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaHistoryTest {
   private static final int LOCKS = 40;

@@ -3,7 +3,7 @@ package io.lockwatch.schemas.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
@@ -36,10 +36,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class ReclaimTriggerIntegrationTest {
   private static final HolderIdentity NODE_7 =
       HolderIdentity.newBuilder()

@@ -3,6 +3,7 @@ package io.lockwatch.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.schemas.Fixtures;
 import io.lockwatch.schemas.serde.AvroSerde;
@@ -22,6 +23,7 @@ import org.testcontainers.kafka.ConfluentKafkaContainer;
  * The client and serdes against Confluent Schema Registry itself, the production registry. Needs a
  * Docker engine: without one, JUnit reports these tests as skipped.
  */
+@IntegrationTest
 @Testcontainers(disabledWithoutDocker = true)
 class ConfluentRegistryCompatibilityTest {
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.schemas.Fixtures;
 import java.util.Map;
@@ -12,10 +12,9 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The client against a real registry (Apicurio's Confluent-compatible API). */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class RegistryClientIntegrationTest {
 
   private RegistryClient client;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.schemas.Fixtures;
@@ -26,10 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Records as they travel through a real broker, decoded with schemas from a real registry. */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class WireCompatibilityIntegrationTest {
 
   private static final Instant AT = Instant.parse("2026-11-23T03:12:00Z");

@@ -3,7 +3,7 @@ package io.lockwatch.streams.internals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
-import io.lockwatch.devstack.DevStackExtension;
+import io.lockwatch.devstack.IntegrationTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The gate on a real broker: a task's own processing position against the partition's end. */
-@ExtendWith(DevStackExtension.class)
+@IntegrationTest
 class OffsetLagGateTest {
 
   @Test
