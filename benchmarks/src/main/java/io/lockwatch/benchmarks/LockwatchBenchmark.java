@@ -1,5 +1,6 @@
 package io.lockwatch.benchmarks;
 
+import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.devstack.EmbeddedKafka;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
@@ -13,7 +14,6 @@ import io.lockwatch.streams.LockwatchStreamsConfig;
 import io.lockwatch.streams.LockwatchTopology;
 import io.lockwatch.streams.internals.JudgementGate;
 import io.lockwatch.streams.internals.WatchdogMetrics;
-import io.lockwatch.streams.state.WatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

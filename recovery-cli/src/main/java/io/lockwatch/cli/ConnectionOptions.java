@@ -1,7 +1,7 @@
 package io.lockwatch.cli;
 
+import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.schemas.registry.RegistryClientConfig;
-import io.lockwatch.streams.LockwatchConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

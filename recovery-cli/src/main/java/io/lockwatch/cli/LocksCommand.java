@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lockwatch.cli.output.Format;
 import io.lockwatch.cli.output.Table;
 import io.lockwatch.cli.output.Times;
-import io.lockwatch.streams.http.LockJson;
+import io.lockwatch.core.LockJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;

@@ -1,7 +1,7 @@
 package io.lockwatch.cli;
 
-import io.lockwatch.cli.demo.DemoCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,11 +21,7 @@ import picocli.CommandLine.ScopeType;
       ReclaimRequestCommand.class,
       ApproveCommand.class,
       ExportCommand.class,
-      SchemasCommand.class,
-      DemoCommand.class,
-      io.lockwatch.cli.demo.UpCommand.class,
-      io.lockwatch.cli.demo.SimulateCommand.class,
-      CommandLine.HelpCommand.class
+      SchemasCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -55,14 +51,25 @@ public final class LockwatchCli {
 
   /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(List.of(), out, err, args);
+  }
+
+  /**
+   * Runs a command line with {@code extraCommands} (picocli commands, such as the dev tools' demo)
+   * after the operational ones.
+   */
+  public static int run(
+      List<Object> extraCommands, PrintWriter out, PrintWriter err, String... args) {
     CliErrors errors = new CliErrors();
-    CommandLine commandLine =
-        new CommandLine(new LockwatchCli())
-            .setCaseInsensitiveEnumValuesAllowed(true)
-            .setOut(out)
-            .setErr(err)
-            .setExecutionExceptionHandler(errors)
-            .setParameterExceptionHandler(errors);
+    CommandLine commandLine = new CommandLine(new LockwatchCli());
+    extraCommands.forEach(commandLine::addSubcommand);
+    commandLine.addSubcommand(new CommandLine.HelpCommand());
+    commandLine
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(out)
+        .setErr(err)
+        .setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors);
     commandLine.setExitCodeExceptionMapper(exception -> FAILED);
     int code = commandLine.execute(args);
     out.flush();

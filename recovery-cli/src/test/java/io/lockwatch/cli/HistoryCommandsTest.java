@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.schemas.client.BoundedTopicReader;
-import io.lockwatch.streams.http.LockJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -25,7 +25,9 @@ class LockwatchCliTest {
             "  postmortem  Write the postmortem of a lock (or a node's locks) in a window.\n",
             "  locks       List the live locks, from the streams app's HTTP API.\n",
             "  export      Write a window of lock history to an Avro file, schemas embedded.\n",
-            "  demo        Replay the node-7 incident on the embedded stack.\n")
+            "  schemas     Lockwatch's Avro contract and the schema registry.\n",
+            "  help        Display help information about the specified command.\n")
+        .doesNotContain("  demo ")
         .endsWith(
             "Exit codes:\n  0   done\n  1   failed (the message says why; -v shows the stack trace)\n  2   bad usage\n");
     assertThat(result.err).isEmpty();
@@ -52,47 +54,6 @@ class LockwatchCliTest {
         .containsExactly(
             "lockwatch: Invalid value for option '--date': 'yesterday' is not a date; expected yyyy-MM-dd, e.g. 2026-11-23",
             "Try 'lockwatch replay --help' for more information.");
-  }
-
-  @Test
-  void shouldPrintOneLineWithoutStackTraceAndExit1WhenTheCommandFails() {
-    String missing = dir.resolve("missing.tar.gz").toString();
-    System.setProperty("lockwatch.registry.archive", missing);
-    System.setProperty("lockwatch.cache.dir", dir.resolve("empty-cache").toString());
-    try {
-      Result result = run("demo", "--data-dir", dir.resolve("data").toString());
-
-      assertThat(result.code).isEqualTo(1);
-      assertThat(result.errLines())
-          .containsExactly(
-              "lockwatch: Apicurio Registry 3.3.3 was not found (looked at ["
-                  + missing
-                  + "]). Build the project once"
-                  + " (./mvnw -B -DskipTests install), or set LOCKWATCH_REGISTRY_ARCHIVE (or -Dlockwatch.registry.archive)"
-                  + " to the apicurio-registry-app-3.3.3-all.tar.gz archive.");
-    } finally {
-      System.clearProperty("lockwatch.registry.archive");
-      System.clearProperty("lockwatch.cache.dir");
-    }
-  }
-
-  @Test
-  void shouldAddTheStackTraceWhenVerbose() {
-    System.setProperty("lockwatch.registry.archive", dir.resolve("missing.tar.gz").toString());
-    System.setProperty("lockwatch.cache.dir", dir.resolve("empty-cache").toString());
-    try {
-      Result result = run("demo", "-v", "--data-dir", dir.resolve("data").toString());
-
-      assertThat(result.code).isEqualTo(1);
-      assertThat(result.errLines().get(0))
-          .startsWith("lockwatch: Apicurio Registry 3.3.3 was not found");
-      assertThat(result.err)
-          .contains("io.lockwatch.devstack.DevStackException")
-          .contains("\tat io.lockwatch.devstack.RegistryDistribution");
-    } finally {
-      System.clearProperty("lockwatch.registry.archive");
-      System.clearProperty("lockwatch.cache.dir");
-    }
   }
 
   static Result run(String... args) {

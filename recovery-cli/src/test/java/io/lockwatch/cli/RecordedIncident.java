@@ -1,5 +1,6 @@
 package io.lockwatch.cli;
 
+import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
@@ -13,7 +14,6 @@ import io.lockwatch.streams.LockwatchStreamsConfig;
 import io.lockwatch.streams.LockwatchTopology;
 import io.lockwatch.streams.internals.JudgementGate;
 import io.lockwatch.streams.internals.WatchdogMetrics;
-import io.lockwatch.streams.state.WatchPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

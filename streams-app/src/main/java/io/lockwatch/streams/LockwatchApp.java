@@ -1,5 +1,6 @@
 package io.lockwatch.streams;
 
+import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.schemas.contract.ContractRegistration;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.UrlCredentials;

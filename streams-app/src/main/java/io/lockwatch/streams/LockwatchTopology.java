@@ -1,5 +1,7 @@
 package io.lockwatch.streams;
 
+import io.lockwatch.core.LockStateMachine;
+import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.events.LockState;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
@@ -8,8 +10,6 @@ import io.lockwatch.streams.internals.JudgementGate;
 import io.lockwatch.streams.internals.LockStateStoreSerde;
 import io.lockwatch.streams.internals.WatchdogMetrics;
 import io.lockwatch.streams.internals.WatchdogProcessor;
-import io.lockwatch.streams.state.LockStateMachine;
-import io.lockwatch.streams.state.WatchPolicy;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;

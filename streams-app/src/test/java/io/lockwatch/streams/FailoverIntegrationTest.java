@@ -3,13 +3,13 @@ package io.lockwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.topics.TopicCatalog;
-import io.lockwatch.streams.http.LockJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -33,7 +33,7 @@ class LockwatchTopologyTest {
     }
   }
 
-  private WatchdogHarness start(io.lockwatch.streams.state.WatchPolicy.Builder policy) {
+  private WatchdogHarness start(io.lockwatch.core.WatchPolicy.Builder policy) {
     lockwatch = new WatchdogHarness(policy.build());
     return lockwatch;
   }
@@ -285,10 +285,8 @@ class LockwatchTopologyTest {
     assertThat(lockwatch.alertReasons())
         .containsExactly(AlertReason.SEQUENCE_GAP, AlertReason.OUT_OF_ORDER_EVENT);
     assertThat(lockwatch.stored(LOCK).getLastSequence()).isEqualTo(2);
-    assertThat(lockwatch.metrics.outcomes(io.lockwatch.streams.state.Outcome.DUPLICATE))
-        .isEqualTo(1);
-    assertThat(lockwatch.metrics.outcomes(io.lockwatch.streams.state.Outcome.REORDERED))
-        .isEqualTo(1);
+    assertThat(lockwatch.metrics.outcomes(io.lockwatch.core.Outcome.DUPLICATE)).isEqualTo(1);
+    assertThat(lockwatch.metrics.outcomes(io.lockwatch.core.Outcome.REORDERED)).isEqualTo(1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lockwatch.streams;
 
+import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
@@ -14,7 +15,6 @@ import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.WatchdogMetrics;
-import io.lockwatch.streams.state.WatchPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

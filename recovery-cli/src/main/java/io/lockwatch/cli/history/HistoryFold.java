@@ -1,8 +1,8 @@
 package io.lockwatch.cli.history;
 
+import io.lockwatch.core.LockStateMachine;
+import io.lockwatch.core.Transition;
 import io.lockwatch.events.LockState;
-import io.lockwatch.streams.state.LockStateMachine;
-import io.lockwatch.streams.state.Transition;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;

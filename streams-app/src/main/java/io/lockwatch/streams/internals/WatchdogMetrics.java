@@ -1,9 +1,9 @@
 package io.lockwatch.streams.internals;
 
+import io.lockwatch.core.Outcome;
+import io.lockwatch.core.Transition;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
-import io.lockwatch.streams.state.Outcome;
-import io.lockwatch.streams.state.Transition;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.DoubleAdder;

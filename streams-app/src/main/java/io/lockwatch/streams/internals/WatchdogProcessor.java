@@ -1,5 +1,9 @@
 package io.lockwatch.streams.internals;
 
+import io.lockwatch.core.LockStateMachine;
+import io.lockwatch.core.OperationalAlerts;
+import io.lockwatch.core.Outcome;
+import io.lockwatch.core.Transition;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
@@ -8,10 +12,6 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.streams.state.LockStateMachine;
-import io.lockwatch.streams.state.OperationalAlerts;
-import io.lockwatch.streams.state.Outcome;
-import io.lockwatch.streams.state.Transition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

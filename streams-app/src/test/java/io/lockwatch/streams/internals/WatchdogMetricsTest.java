@@ -2,9 +2,9 @@ package io.lockwatch.streams.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.core.Outcome;
+import io.lockwatch.core.Transition;
 import io.lockwatch.events.AlertReason;
-import io.lockwatch.streams.state.Outcome;
-import io.lockwatch.streams.state.Transition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

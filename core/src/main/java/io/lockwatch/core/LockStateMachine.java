@@ -1,0 +1,840 @@
+package io.lockwatch.core;
+
+import io.lockwatch.events.Alert;
+import io.lockwatch.events.AlertReason;
+import io.lockwatch.events.AlertSeverity;
+import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
+import io.lockwatch.events.OperatorAction;
+import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.events.ReclaimPolicy;
+import io.lockwatch.events.ReclaimReason;
+import io.lockwatch.schemas.contract.ReclaimCommandIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * How one lock's state follows from its events, its operators' actions and the passing of time.
+ * Pure: no I/O, no clock of its own ({@code now} is Lockwatch's clock, passed in), so the streams
+ * app and the recovery CLI fold history with the very same rules.
+ *
+ * <p>Rules, in short (docs/architecture.md has them in full):
+ *
+ * <ul>
+ *   <li>An acquire with a higher token starts a new holding; if the previous holder was still live,
+ *       that is an OVERLAPPING_HOLDERS alert. An acquire whose token does not exceed the current
+ *       one is a TOKEN_REGRESSION: not applied.
+ *   <li>Events carrying an older token than the lock's current one come from a fenced holder:
+ *       ZOMBIE_HEARTBEAT, not applied. So does a heartbeat after the holding ended.
+ *   <li>Within a holding, the per-holding sequence drops duplicates (equal) and reordered events
+ *       (lower, alerted), and notices gaps (alerted, applied).
+ *   <li>Staleness is judged by Lockwatch's clock from when it observed the last heartbeat, never by
+ *       the holder's clock. A check finds a lock stale when observed-at + threshold has passed;
+ *       then the lock's policy decides: AUTO issues a reclaim command (after the grace, if any),
+ *       HOLD waits for an operator's approval, DRY_RUN only flags it.
+ *   <li>At most one reclaim command per lock and token, with a deterministic id. A command that is
+ *       neither confirmed nor rejected in time is re-alerted, never re-issued.
+ * </ul>
+ *
+ * <p>Methods may update the given state object in place and return it in the transition.
+ */
+public final class LockStateMachine {
+
+  private final WatchPolicy policy;
+
+  public LockStateMachine(WatchPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  public WatchPolicy policy() {
+    return policy;
+  }
+
+  /** Applies a lock event observed by Lockwatch at {@code now}. */
+  public Transition onEvent(LockState current, LockEvent event, Instant now) {
+    return switch (event.getType()) {
+      case ACQUIRED -> acquired(current, event, now);
+      case HEARTBEAT -> heartbeat(current, event, now);
+      case RELEASED -> released(current, event, now);
+      case RECLAIMED -> reclaimed(current, event, now);
+      case RECLAIM_REJECTED -> reclaimRejected(current, event, now);
+      default -> Transition.none(Outcome.IGNORED);
+    };
+  }
+
+  /** Applies an operator's action received at {@code now}. */
+  public Transition onOperatorAction(LockState current, OperatorAction action, Instant now) {
+    return switch (action.getType()) {
+      case REQUEST_RECLAIM -> requestReclaim(current, action, now);
+      case APPROVE_RECLAIM -> approveReclaim(current, action, now);
+      case DENY_RECLAIM -> denyReclaim(current, action, now);
+      default -> Transition.none(Outcome.IGNORED);
+    };
+  }
+
+  /** The lock's scheduled check ({@link LockState#getNextCheckAt()}) has come. */
+  public Transition onCheck(LockState current, Instant now) {
+    if (current == null
+        || current.getNextCheckAt() == null
+        || current.getNextCheckAt().isAfter(now)) {
+      return Transition.none(Outcome.NOTHING_DUE);
+    }
+    switch (current.getStatus()) {
+      case HELD -> {
+        Instant deadline = deadline(current);
+        if (deadline.isAfter(now)) {
+          // Renewed since the check was scheduled: look again at the renewed deadline.
+          current.setNextCheckAt(deadline);
+          return stored(
+              current,
+              false,
+              List.of(),
+              List.of(),
+              deadline,
+              Optional.empty(),
+              Outcome.NOTHING_DUE);
+        }
+        return stale(current, deadline, now);
+      }
+      case STALE -> {
+        List<Alert> alerts = new ArrayList<>();
+        return issue(current, now, ReclaimReason.HEARTBEAT_FROZEN, null, null, alerts);
+      }
+      case RECLAIM_PENDING -> {
+        Alert alert =
+            alert(
+                current,
+                AlertReason.RECLAIM_UNCONFIRMED,
+                AlertSeverity.CRITICAL,
+                now,
+                "unconfirmed/" + now.toEpochMilli(),
+                "Reclaim "
+                    + current.getLastReclaimCommandId()
+                    + " of "
+                    + current.getLockId()
+                    + " (token "
+                    + current.getFencingToken()
+                    + ") was issued at "
+                    + current.getLastReclaimIssuedAt()
+                    + " and is neither confirmed nor rejected");
+        alert.setCommandId(current.getLastReclaimCommandId());
+        Instant next = now.plus(policy.confirmTimeout());
+        current.setNextCheckAt(next);
+        current.setUpdatedAt(now);
+        return stored(
+            current, false, List.of(alert), List.of(), next, Optional.empty(), Outcome.APPLIED);
+      }
+      default -> {
+        current.setNextCheckAt(null);
+        return stored(
+            current, false, List.of(), List.of(), null, Optional.empty(), Outcome.NOTHING_DUE);
+      }
+    }
+  }
+
+  /** When the lock's heartbeat, as observed, goes stale. */
+  public static Instant deadline(LockState state) {
+    return state.getLastHeartbeatObservedAt().plusMillis(state.getThresholdMs());
+  }
+
+  private Transition acquired(LockState current, LockEvent event, Instant now) {
+    List<Alert> alerts = new ArrayList<>();
+    if (current != null && current.getHolder() != null) {
+      long token = event.getFencingToken();
+      if (token == current.getFencingToken()
+          && sameHolder(current.getHolder(), event.getHolder())
+          && event.getSequence() <= current.getLastSequence()) {
+        return Transition.none(Outcome.DUPLICATE);
+      }
+      if (token <= current.getFencingToken()) {
+        return Transition.alertOnly(
+            eventAlert(
+                current.getLockId(),
+                AlertReason.TOKEN_REGRESSION,
+                AlertSeverity.CRITICAL,
+                now,
+                event,
+                describe(event.getHolder())
+                    + " acquired "
+                    + event.getLockId()
+                    + " with token "
+                    + token
+                    + ", not above the current token "
+                    + current.getFencingToken()
+                    + " of "
+                    + describe(current.getHolder())
+                    + ": the lock manager issued a stale or reused token"),
+            Outcome.TOKEN_REGRESSION);
+      }
+      if (current.getStatus() == LockStatus.HELD && deadline(current).isAfter(now)) {
+        Alert overlap =
+            eventAlert(
+                current.getLockId(),
+                AlertReason.OVERLAPPING_HOLDERS,
+                AlertSeverity.CRITICAL,
+                now,
+                event,
+                describe(event.getHolder())
+                    + " acquired "
+                    + event.getLockId()
+                    + " with token "
+                    + token
+                    + " while "
+                    + describe(current.getHolder())
+                    + " (token "
+                    + current.getFencingToken()
+                    + ") was still heartbeating");
+        overlap.getEvidence().put("previousHolder", describe(current.getHolder()));
+        overlap.getEvidence().put("previousToken", Long.toString(current.getFencingToken()));
+        overlap
+            .getEvidence()
+            .put(
+                "previousLastHeartbeatObservedAt", current.getLastHeartbeatObservedAt().toString());
+        alerts.add(overlap);
+      }
+    }
+    LockState state = newHolding(current, event, now, event.getOccurredAt());
+    return stored(
+        state, true, alerts, List.of(), state.getNextCheckAt(), Optional.empty(), Outcome.APPLIED);
+  }
+
+  private Transition heartbeat(LockState current, LockEvent event, Instant now) {
+    if (current == null || current.getHolder() == null) {
+      LockState state = newHolding(current, event, now, null);
+      Alert unknown =
+          eventAlert(
+              event.getLockId(),
+              AlertReason.UNKNOWN_LOCK,
+              AlertSeverity.WARNING,
+              now,
+              event,
+              "Heartbeat for "
+                  + event.getLockId()
+                  + " (token "
+                  + event.getFencingToken()
+                  + ", "
+                  + describe(event.getHolder())
+                  + ") whose acquire Lockwatch never saw; watching it from now on");
+      return stored(
+          state,
+          true,
+          List.of(unknown),
+          List.of(),
+          state.getNextCheckAt(),
+          Optional.empty(),
+          Outcome.APPLIED);
+    }
+    long token = event.getFencingToken();
+    if (token < current.getFencingToken()) {
+      return superseded(current, event, now);
+    }
+    if (token > current.getFencingToken()) {
+      LockState state = newHolding(current, event, now, null);
+      Alert gap =
+          eventAlert(
+              event.getLockId(),
+              AlertReason.SEQUENCE_GAP,
+              AlertSeverity.WARNING,
+              now,
+              event,
+              "Heartbeat for "
+                  + event.getLockId()
+                  + " under token "
+                  + token
+                  + " whose acquire Lockwatch never saw");
+      return stored(
+          state,
+          true,
+          List.of(gap),
+          List.of(),
+          state.getNextCheckAt(),
+          Optional.empty(),
+          Outcome.APPLIED);
+    }
+    Optional<Transition> sequenceProblem = checkSequence(current, event, now);
+    if (current.getStatus() == LockStatus.FREE) {
+      return sequenceProblem.orElseGet(
+          () -> zombie(current, event, now, "the holding ended at " + current.getReleasedAt()));
+    }
+    if (sequenceProblem.isPresent()) {
+      return sequenceProblem.get();
+    }
+    // Most heartbeats raise nothing: no list to build for them.
+    List<Alert> alerts = gapAlert(current, event, now).map(List::of).orElse(List.of());
+    current.setLastHeartbeatAt(event.getOccurredAt());
+    current.setLastHeartbeatObservedAt(now);
+    current.setLastSequence(event.getSequence());
+    current.setLastEventId(event.getEventId());
+    current.setUpdatedAt(now);
+    if (current.getStatus() == LockStatus.HELD) {
+      // The hot path: no transition, no index write; the scheduled check finds the renewal.
+      return stored(current, false, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    // The holder was judged stale (or awaited approval, or a reclaim is pending) but is alive.
+    current.setStatus(LockStatus.HELD);
+    current.setStaleSince(null);
+    Instant schedule = null;
+    if (current.getNextCheckAt() == null) {
+      schedule = deadline(current);
+      current.setNextCheckAt(schedule);
+    }
+    return stored(current, true, alerts, List.of(), schedule, Optional.empty(), Outcome.APPLIED);
+  }
+
+  private Transition released(LockState current, LockEvent event, Instant now) {
+    if (current == null || current.getHolder() == null) {
+      LockState state = freeState(current, event, now);
+      Alert unknown =
+          eventAlert(
+              event.getLockId(),
+              AlertReason.UNKNOWN_LOCK,
+              AlertSeverity.INFO,
+              now,
+              event,
+              "Release of "
+                  + event.getLockId()
+                  + " (token "
+                  + event.getFencingToken()
+                  + ") whose acquire Lockwatch never saw");
+      return stored(
+          state, true, List.of(unknown), List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    long token = event.getFencingToken();
+    if (token < current.getFencingToken()) {
+      return superseded(current, event, now);
+    }
+    if (token > current.getFencingToken()) {
+      LockState state = freeState(current, event, now);
+      Alert gap =
+          eventAlert(
+              event.getLockId(),
+              AlertReason.SEQUENCE_GAP,
+              AlertSeverity.WARNING,
+              now,
+              event,
+              "Release of "
+                  + event.getLockId()
+                  + " under token "
+                  + token
+                  + " whose acquire Lockwatch never saw");
+      return stored(state, true, List.of(gap), List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    Optional<Transition> sequenceProblem = checkSequence(current, event, now);
+    if (sequenceProblem.isPresent()) {
+      return sequenceProblem.get();
+    }
+    if (current.getStatus() == LockStatus.FREE) {
+      return zombie(
+          current, event, now, "the holding had already ended at " + current.getReleasedAt());
+    }
+    List<Alert> alerts = new ArrayList<>();
+    gapAlert(current, event, now).ifPresent(alerts::add);
+    current.setLastSequence(event.getSequence());
+    endHolding(current, event, now);
+    return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+  }
+
+  private Transition reclaimed(LockState current, LockEvent event, Instant now) {
+    if (current == null || current.getFencingToken() != event.getFencingToken()) {
+      return Transition.none(Outcome.IGNORED);
+    }
+    if (current.getStatus() == LockStatus.FREE) {
+      return Transition.none(Outcome.DUPLICATE);
+    }
+    endHolding(current, event, now);
+    return stored(current, true, List.of(), List.of(), null, Optional.empty(), Outcome.APPLIED);
+  }
+
+  private Transition reclaimRejected(LockState current, LockEvent event, Instant now) {
+    String lockId = event.getLockId();
+    Alert rejected =
+        eventAlert(
+            lockId,
+            AlertReason.RECLAIM_REJECTED,
+            AlertSeverity.WARNING,
+            now,
+            event,
+            "Reclaim "
+                + event.getCommandId()
+                + " of "
+                + lockId
+                + " (token "
+                + event.getFencingToken()
+                + ") was rejected"
+                + (event.getReason() != null ? ": " + event.getReason() : ""));
+    rejected.setCommandId(event.getCommandId());
+    if (event.getActor() != null) {
+      rejected.getEvidence().put("rejectedBy", event.getActor());
+    }
+    if (current == null
+        || current.getFencingToken() != event.getFencingToken()
+        || current.getStatus() != LockStatus.RECLAIM_PENDING) {
+      return Transition.alertOnly(rejected, Outcome.APPLIED);
+    }
+    Instant schedule = null;
+    if (deadline(current).isAfter(now)) {
+      current.setStatus(LockStatus.HELD);
+      current.setStaleSince(null);
+      schedule = deadline(current);
+    } else {
+      // Still frozen, and this token's one command is spent: an operator has to decide.
+      current.setStatus(LockStatus.STALE);
+    }
+    current.setNextCheckAt(schedule);
+    current.setUpdatedAt(now);
+    return stored(
+        current, true, List.of(rejected), List.of(), schedule, Optional.empty(), Outcome.APPLIED);
+  }
+
+  private Transition requestReclaim(LockState current, OperatorAction action, Instant now) {
+    Optional<String> mismatch = actionMismatch(current, action, null);
+    if (mismatch.isPresent()) {
+      return refused(current, action, now, mismatch.get());
+    }
+    return issue(
+        current,
+        now,
+        ReclaimReason.OPERATOR_REQUEST,
+        action.getOperator(),
+        null,
+        new ArrayList<>());
+  }
+
+  private Transition approveReclaim(LockState current, OperatorAction action, Instant now) {
+    Optional<String> mismatch = actionMismatch(current, action, LockStatus.AWAITING_APPROVAL);
+    if (mismatch.isPresent()) {
+      return refused(current, action, now, mismatch.get());
+    }
+    return issue(
+        current,
+        now,
+        ReclaimReason.HEARTBEAT_FROZEN,
+        null,
+        action.getOperator(),
+        new ArrayList<>());
+  }
+
+  private Transition denyReclaim(LockState current, OperatorAction action, Instant now) {
+    Optional<String> mismatch = actionMismatch(current, action, LockStatus.AWAITING_APPROVAL);
+    if (mismatch.isPresent()) {
+      return refused(current, action, now, mismatch.get());
+    }
+    current.setStatus(LockStatus.STALE);
+    current.setNextCheckAt(null);
+    current.setUpdatedAt(now);
+    return stored(current, true, List.of(), List.of(), null, Optional.empty(), Outcome.APPLIED);
+  }
+
+  /** Why the action does not apply to the lock as it is now, if it does not. */
+  private static Optional<String> actionMismatch(
+      LockState current, OperatorAction action, LockStatus required) {
+    if (current == null || current.getHolder() == null) {
+      return Optional.of("Lockwatch has never seen " + action.getLockId() + " held");
+    }
+    if (current.getFencingToken() != action.getFencingToken()) {
+      return Optional.of(
+          action.getLockId()
+              + " is at token "
+              + current.getFencingToken()
+              + ", not "
+              + action.getFencingToken());
+    }
+    if (current.getStatus() == LockStatus.FREE) {
+      return Optional.of(
+          "holding "
+              + action.getFencingToken()
+              + " of "
+              + action.getLockId()
+              + " has already ended");
+    }
+    if (required != null && current.getStatus() != required) {
+      return Optional.of(action.getLockId() + " is " + current.getStatus() + ", not " + required);
+    }
+    return Optional.empty();
+  }
+
+  private Transition refused(LockState current, OperatorAction action, Instant now, String why) {
+    Alert alert =
+        Alert.newBuilder()
+            .setAlertId(
+                alertId(
+                    AlertReason.MANUAL_RECLAIM_REFUSED, action.getLockId(), action.getActionId()))
+            .setLockId(action.getLockId())
+            .setReason(AlertReason.MANUAL_RECLAIM_REFUSED)
+            .setSeverity(AlertSeverity.WARNING)
+            .setDetectedAt(now)
+            .setMessage(action.getType() + " by " + action.getOperator() + " refused: " + why)
+            .setFencingToken(action.getFencingToken())
+            .setHolder(current == null ? null : current.getHolder())
+            .setEvidence(
+                evidence("actionId", action.getActionId(), "operator", action.getOperator()))
+            .build();
+    return Transition.alertOnly(alert, Outcome.REFUSED);
+  }
+
+  private Transition stale(LockState current, Instant deadline, Instant now) {
+    List<Alert> alerts = new ArrayList<>();
+    current.setStaleSince(deadline);
+    current.setUpdatedAt(now);
+    long frozenMs = Duration.between(current.getLastHeartbeatObservedAt(), now).toMillis();
+    String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
+    boolean spent = commandId.equals(current.getLastReclaimCommandId());
+    ReclaimPolicy lockPolicy = current.getPolicy();
+    Alert stale =
+        alert(
+            current,
+            AlertReason.STALE_LOCK_DETECTED,
+            AlertSeverity.CRITICAL,
+            now,
+            "stale/" + deadline.toEpochMilli(),
+            describe(current.getHolder())
+                + "'s heartbeat on "
+                + current.getLockId()
+                + " (token "
+                + current.getFencingToken()
+                + ") has been frozen for "
+                + frozenMs
+                + " ms, past its threshold of "
+                + current.getThresholdMs()
+                + " ms; policy "
+                + lockPolicy
+                + (spent
+                    ? "; the reclaim for this token was already issued, so an operator must act"
+                    : ""));
+    stale.setFrozenForMs(frozenMs);
+    stale.getEvidence().put("policy", lockPolicy.name());
+    stale.getEvidence().put("lastSequence", Long.toString(current.getLastSequence()));
+    alerts.add(stale);
+    if (spent || lockPolicy == ReclaimPolicy.DRY_RUN) {
+      current.setStatus(LockStatus.STALE);
+      current.setNextCheckAt(null);
+      return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    if (lockPolicy == ReclaimPolicy.HOLD) {
+      current.setStatus(LockStatus.AWAITING_APPROVAL);
+      current.setNextCheckAt(null);
+      alerts.add(
+          alert(
+              current,
+              AlertReason.RECLAIM_AWAITING_APPROVAL,
+              AlertSeverity.CRITICAL,
+              now,
+              "hold/" + deadline.toEpochMilli(),
+              current.getLockId()
+                  + " (token "
+                  + current.getFencingToken()
+                  + ") is stale and held for an operator's"
+                  + " approval before it is reclaimed"));
+      return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    Instant reclaimableAt = deadline.plus(policy.reclaimGrace());
+    if (reclaimableAt.isAfter(now)) {
+      current.setStatus(LockStatus.STALE);
+      current.setNextCheckAt(reclaimableAt);
+      return stored(
+          current, true, alerts, List.of(), reclaimableAt, Optional.empty(), Outcome.APPLIED);
+    }
+    return issue(current, now, ReclaimReason.HEARTBEAT_FROZEN, null, null, alerts);
+  }
+
+  /** Issues this holding's one reclaim command, or refuses if it was already issued. */
+  private Transition issue(
+      LockState current,
+      Instant now,
+      ReclaimReason reason,
+      String requestedBy,
+      String approvedBy,
+      List<Alert> alerts) {
+    String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
+    if (commandId.equals(current.getLastReclaimCommandId())) {
+      Alert spent =
+          alert(
+              current,
+              AlertReason.MANUAL_RECLAIM_REFUSED,
+              AlertSeverity.WARNING,
+              now,
+              "spent/" + now.toEpochMilli(),
+              "The reclaim of "
+                  + current.getLockId()
+                  + " for token "
+                  + current.getFencingToken()
+                  + " was already issued ("
+                  + commandId
+                  + "); a token is reclaimed at most once");
+      spent.setCommandId(commandId);
+      alerts.add(spent);
+      return new Transition(
+          null, false, alerts, List.of(), Optional.empty(), Optional.empty(), Outcome.REFUSED);
+    }
+    long frozenMs =
+        Math.max(0, Duration.between(current.getLastHeartbeatObservedAt(), now).toMillis());
+    ReclaimCommand command =
+        ReclaimCommand.newBuilder()
+            .setCommandId(commandId)
+            .setLockId(current.getLockId())
+            .setFencingToken(current.getFencingToken())
+            .setLastHeartbeatSequence(current.getLastSequence())
+            .setHolder(current.getHolder())
+            .setReason(reason)
+            .setLastHeartbeatAt(current.getLastHeartbeatAt())
+            .setLastHeartbeatObservedAt(current.getLastHeartbeatObservedAt())
+            .setFrozenForMs(frozenMs)
+            .setThresholdMs(current.getThresholdMs())
+            .setPolicy(current.getPolicy())
+            .setIssuedAt(now)
+            .setRequestedBy(requestedBy)
+            .setApprovedBy(approvedBy)
+            .build();
+    Optional<Duration> delay = Optional.empty();
+    if (reason == ReclaimReason.HEARTBEAT_FROZEN
+        && approvedBy == null
+        && current.getStaleSince() != null) {
+      delay =
+          Optional.of(Duration.between(current.getStaleSince().plus(policy.reclaimGrace()), now));
+    }
+    current.setStatus(LockStatus.RECLAIM_PENDING);
+    current.setLastReclaimCommandId(commandId);
+    current.setLastReclaimIssuedAt(now);
+    Instant confirmBy = now.plus(policy.confirmTimeout());
+    current.setNextCheckAt(confirmBy);
+    current.setUpdatedAt(now);
+    return new Transition(
+        current, true, alerts, List.of(command), Optional.of(confirmBy), delay, Outcome.APPLIED);
+  }
+
+  private LockState newHolding(
+      LockState previous, LockEvent event, Instant now, Instant acquiredAt) {
+    LockState state =
+        previous != null
+            ? previous
+            : LockState.newBuilder()
+                .setLockId(event.getLockId())
+                .setStatus(LockStatus.HELD)
+                .setFencingToken(event.getFencingToken())
+                .setThresholdMs(0)
+                .setUpdatedAt(now)
+                .build();
+    long threshold = policy.thresholdMs(event.getLockId(), event.getHeartbeatIntervalMs());
+    state.setStatus(LockStatus.HELD);
+    state.setHolder(event.getHolder());
+    state.setFencingToken(event.getFencingToken());
+    state.setAcquiredAt(acquiredAt);
+    state.setLastHeartbeatAt(event.getOccurredAt());
+    state.setLastHeartbeatObservedAt(now);
+    state.setLastSequence(event.getSequence());
+    state.setHeartbeatIntervalMs(event.getHeartbeatIntervalMs());
+    state.setThresholdMs(threshold);
+    state.setPolicy(policy.policy(event.getLockId()));
+    state.setStaleSince(null);
+    state.setReleasedAt(null);
+    state.setLastEventId(event.getEventId());
+    state.setUpdatedAt(now);
+    state.setNextCheckAt(now.plusMillis(threshold));
+    return state;
+  }
+
+  private LockState freeState(LockState previous, LockEvent event, Instant now) {
+    LockState state = newHolding(previous, event, now, null);
+    endHolding(state, event, now);
+    return state;
+  }
+
+  private static void endHolding(LockState state, LockEvent event, Instant now) {
+    state.setStatus(LockStatus.FREE);
+    state.setReleasedAt(event.getOccurredAt());
+    state.setStaleSince(null);
+    state.setNextCheckAt(null);
+    state.setLastEventId(event.getEventId());
+    state.setUpdatedAt(now);
+  }
+
+  /** A duplicate or reordered event of the current holding, if this is one. */
+  private Optional<Transition> checkSequence(LockState current, LockEvent event, Instant now) {
+    if (event.getSequence() == current.getLastSequence()) {
+      return Optional.of(Transition.none(Outcome.DUPLICATE));
+    }
+    if (event.getSequence() < current.getLastSequence()) {
+      Alert reordered =
+          eventAlert(
+              current.getLockId(),
+              AlertReason.OUT_OF_ORDER_EVENT,
+              AlertSeverity.WARNING,
+              now,
+              event,
+              event.getType()
+                  + " of "
+                  + current.getLockId()
+                  + " with sequence "
+                  + event.getSequence()
+                  + " arrived after sequence "
+                  + current.getLastSequence()
+                  + " of the same holding; not applied");
+      return Optional.of(Transition.alertOnly(reordered, Outcome.REORDERED));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Alert> gapAlert(LockState current, LockEvent event, Instant now) {
+    long missing = event.getSequence() - current.getLastSequence() - 1;
+    if (missing <= 0) {
+      return Optional.empty();
+    }
+    Alert gap =
+        eventAlert(
+            current.getLockId(),
+            AlertReason.SEQUENCE_GAP,
+            AlertSeverity.INFO,
+            now,
+            event,
+            missing
+                + " event(s) of "
+                + describe(event.getHolder())
+                + " on "
+                + current.getLockId()
+                + " (token "
+                + current.getFencingToken()
+                + ") never arrived: sequence went from "
+                + current.getLastSequence()
+                + " to "
+                + event.getSequence());
+    return Optional.of(gap);
+  }
+
+  /** An event of a holding that a later token has replaced: its holder is fenced but alive. */
+  private Transition superseded(LockState current, LockEvent event, Instant now) {
+    return zombie(
+        current,
+        event,
+        now,
+        "holding "
+            + event.getFencingToken()
+            + " was superseded by token "
+            + current.getFencingToken());
+  }
+
+  private Transition zombie(LockState current, LockEvent event, Instant now, String why) {
+    Alert alert =
+        eventAlert(
+            current.getLockId(),
+            AlertReason.ZOMBIE_HEARTBEAT,
+            AlertSeverity.CRITICAL,
+            now,
+            event,
+            describe(event.getHolder())
+                + " is still acting on "
+                + current.getLockId()
+                + " with token "
+                + event.getFencingToken()
+                + " ("
+                + event.getType()
+                + ", sequence "
+                + event.getSequence()
+                + "), but "
+                + why
+                + ": a fenced holder is alive");
+    alert.getEvidence().put("currentToken", Long.toString(current.getFencingToken()));
+    alert.getEvidence().put("currentStatus", current.getStatus().name());
+    return Transition.alertOnly(alert, Outcome.ZOMBIE);
+  }
+
+  private static Transition stored(
+      LockState state,
+      boolean publish,
+      List<Alert> alerts,
+      List<ReclaimCommand> commands,
+      Instant schedule,
+      Optional<Duration> delay,
+      Outcome outcome) {
+    return new Transition(
+        state, publish, alerts, commands, Optional.ofNullable(schedule), delay, outcome);
+  }
+
+  private static Alert alert(
+      LockState state,
+      AlertReason reason,
+      AlertSeverity severity,
+      Instant now,
+      String discriminator,
+      String message) {
+    return Alert.newBuilder()
+        .setAlertId(
+            alertId(reason, state.getLockId(), state.getFencingToken() + "/" + discriminator))
+        .setLockId(state.getLockId())
+        .setReason(reason)
+        .setSeverity(severity)
+        .setDetectedAt(now)
+        .setMessage(message)
+        .setFencingToken(state.getFencingToken())
+        .setHolder(state.getHolder())
+        .setLastHeartbeatAt(state.getLastHeartbeatAt())
+        .setLastHeartbeatObservedAt(state.getLastHeartbeatObservedAt())
+        .setThresholdMs(state.getThresholdMs())
+        .setEvidence(new java.util.HashMap<>())
+        .build();
+  }
+
+  private static Alert eventAlert(
+      String lockId,
+      AlertReason reason,
+      AlertSeverity severity,
+      Instant now,
+      LockEvent event,
+      String message) {
+    return Alert.newBuilder()
+        .setAlertId(alertId(reason, lockId, event.getEventId()))
+        .setLockId(lockId)
+        .setReason(reason)
+        .setSeverity(severity)
+        .setDetectedAt(now)
+        .setMessage(message)
+        .setFencingToken(event.getFencingToken())
+        .setHolder(event.getHolder())
+        .setEvidence(
+            evidence(
+                "eventId", event.getEventId(),
+                "eventType", event.getType().name(),
+                "sequence", Long.toString(event.getSequence()),
+                "occurredAt", event.getOccurredAt().toString()))
+        .build();
+  }
+
+  private static Map<String, String> evidence(String... keysAndValues) {
+    Map<String, String> evidence = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      if (keysAndValues[i + 1] != null) {
+        evidence.put(keysAndValues[i], keysAndValues[i + 1]);
+      }
+    }
+    return evidence;
+  }
+
+  /** Deterministic, so that a replayed or re-emitted alert carries the same id. */
+  static String alertId(AlertReason reason, String lockId, String discriminator) {
+    byte[] name =
+        ("lockwatch-alert\u0000" + reason + "\u0000" + lockId + "\u0000" + discriminator)
+            .getBytes(StandardCharsets.UTF_8);
+    return UUID.nameUUIDFromBytes(name).toString();
+  }
+
+  private static boolean sameHolder(HolderIdentity a, HolderIdentity b) {
+    return a != null
+        && b != null
+        && a.getNodeId().equals(b.getNodeId())
+        && a.getIncarnation().equals(b.getIncarnation());
+  }
+
+  static String describe(HolderIdentity holder) {
+    return holder == null
+        ? "an unknown holder"
+        : holder.getNodeId() + " (pid " + holder.getPid() + ")";
+  }
+}

@@ -1,0 +1,195 @@
+package io.lockwatch.core;
+
+import io.lockwatch.events.ReclaimPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How Lockwatch judges locks: staleness thresholds, reclaim policies by lock-id pattern, the grace
+ * between stale and reclaim, and how long a reclaim may go unconfirmed. Immutable.
+ *
+ * <p>A lock's threshold is the first matching override, else the heartbeat interval its holder
+ * promised times the missed-beats factor, else the default; then clamped to [min, max].
+ */
+public final class WatchPolicy {
+  private final Duration defaultThreshold;
+  private final int missedBeats;
+  private final Duration minThreshold;
+  private final Duration maxThreshold;
+  private final List<Map.Entry<LockPattern, Duration>> thresholdOverrides;
+  private final ReclaimPolicy defaultPolicy;
+  private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules;
+  private final Duration reclaimGrace;
+  private final Duration confirmTimeout;
+
+  private WatchPolicy(Builder builder) {
+    this.defaultThreshold = builder.defaultThreshold;
+    this.missedBeats = builder.missedBeats;
+    this.minThreshold = builder.minThreshold;
+    this.maxThreshold = builder.maxThreshold;
+    this.thresholdOverrides = List.copyOf(builder.thresholdOverrides);
+    this.defaultPolicy = builder.defaultPolicy;
+    this.policyRules = List.copyOf(builder.policyRules);
+    this.reclaimGrace = builder.reclaimGrace;
+    this.confirmTimeout = builder.confirmTimeout;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The staleness threshold of {@code lockId}, whose holder promised {@code intervalMs} (or null).
+   */
+  public long thresholdMs(String lockId, Long intervalMs) {
+    long threshold = defaultThreshold.toMillis();
+    Duration override = firstMatch(thresholdOverrides, lockId);
+    if (override != null) {
+      threshold = override.toMillis();
+    } else if (intervalMs != null && intervalMs > 0) {
+      threshold = Math.multiplyExact(intervalMs, (long) missedBeats);
+    }
+    return Math.max(minThreshold.toMillis(), Math.min(maxThreshold.toMillis(), threshold));
+  }
+
+  /** The reclaim policy of {@code lockId}. */
+  public ReclaimPolicy policy(String lockId) {
+    ReclaimPolicy rule = firstMatch(policyRules, lockId);
+    return rule != null ? rule : defaultPolicy;
+  }
+
+  public Duration reclaimGrace() {
+    return reclaimGrace;
+  }
+
+  public Duration confirmTimeout() {
+    return confirmTimeout;
+  }
+
+  public Duration maxThreshold() {
+    return maxThreshold;
+  }
+
+  private static <T> T firstMatch(List<Map.Entry<LockPattern, T>> rules, String lockId) {
+    for (Map.Entry<LockPattern, T> rule : rules) {
+      if (rule.getKey().matches(lockId)) {
+        return rule.getValue();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "WatchPolicy{default threshold "
+        + defaultThreshold
+        + ", missed beats "
+        + missedBeats
+        + ", bounds ["
+        + minThreshold
+        + ", "
+        + maxThreshold
+        + "], overrides "
+        + thresholdOverrides
+        + ", default policy "
+        + defaultPolicy
+        + ", policy rules "
+        + policyRules
+        + ", grace "
+        + reclaimGrace
+        + ", confirm timeout "
+        + confirmTimeout
+        + "}";
+  }
+
+  /** Options for {@link WatchPolicy}; the defaults are Lockwatch's documented defaults. */
+  public static final class Builder {
+    private Duration defaultThreshold = Duration.ofSeconds(30);
+    private int missedBeats = 3;
+    private Duration minThreshold = Duration.ofSeconds(1);
+    private Duration maxThreshold = Duration.ofHours(1);
+    private final List<Map.Entry<LockPattern, Duration>> thresholdOverrides = new ArrayList<>();
+    private ReclaimPolicy defaultPolicy = ReclaimPolicy.AUTO;
+    private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules = new ArrayList<>();
+    private Duration reclaimGrace = Duration.ZERO;
+    private Duration confirmTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    public Builder defaultThreshold(Duration threshold) {
+      this.defaultThreshold = positive(threshold, "default threshold");
+      return this;
+    }
+
+    public Builder missedBeats(int missedBeats) {
+      if (missedBeats < 1) {
+        throw new IllegalArgumentException("missed beats must be at least 1");
+      }
+      this.missedBeats = missedBeats;
+      return this;
+    }
+
+    public Builder thresholdBounds(Duration min, Duration max) {
+      if (positive(min, "minimum threshold").compareTo(positive(max, "maximum threshold")) > 0) {
+        throw new IllegalArgumentException("minimum threshold " + min + " exceeds maximum " + max);
+      }
+      this.minThreshold = min;
+      this.maxThreshold = max;
+      return this;
+    }
+
+    /** Locks matching {@code pattern} use {@code threshold} whatever their holder promised. */
+    public Builder thresholdOverride(String pattern, Duration threshold) {
+      thresholdOverrides.add(
+          Map.entry(LockPattern.of(pattern), positive(threshold, "threshold of " + pattern)));
+      return this;
+    }
+
+    public Builder defaultPolicy(ReclaimPolicy policy) {
+      this.defaultPolicy = known(policy);
+      return this;
+    }
+
+    /** Locks matching {@code pattern} get {@code policy}; the first matching rule wins. */
+    public Builder policy(String pattern, ReclaimPolicy policy) {
+      policyRules.add(Map.entry(LockPattern.of(pattern), known(policy)));
+      return this;
+    }
+
+    public Builder reclaimGrace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("reclaim grace must not be negative");
+      }
+      this.reclaimGrace = grace;
+      return this;
+    }
+
+    public Builder confirmTimeout(Duration timeout) {
+      this.confirmTimeout = positive(timeout, "confirm timeout");
+      return this;
+    }
+
+    public WatchPolicy build() {
+      return new WatchPolicy(this);
+    }
+
+    private static Duration positive(Duration duration, String what) {
+      Objects.requireNonNull(duration, what);
+      if (duration.isZero() || duration.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive");
+      }
+      return duration;
+    }
+
+    private static ReclaimPolicy known(ReclaimPolicy policy) {
+      if (policy == null || policy == ReclaimPolicy.UNKNOWN) {
+        throw new IllegalArgumentException("policy must be AUTO, HOLD or DRY_RUN");
+      }
+      return policy;
+    }
+  }
+}
