@@ -27,7 +27,7 @@ final class CliErrors
     err.println("lockwatch: " + e.getMessage());
     err.println(
         "Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
-    return LockwatchCli.USAGE;
+    return ExitCodes.USAGE;
   }
 
   @Override
@@ -40,8 +40,8 @@ final class CliErrors
       cause.printStackTrace(err);
     }
     return cause instanceof ConfigException || cause instanceof IllegalArgumentException
-        ? LockwatchCli.USAGE
-        : LockwatchCli.FAILED;
+        ? ExitCodes.USAGE
+        : ExitCodes.FAILED;
   }
 
   static String describe(Throwable cause) {

@@ -31,12 +31,6 @@ import picocli.CommandLine.ScopeType;
     })
 public final class LockwatchCli {
 
-  /** Exit code for a command that could not do its work. */
-  public static final int FAILED = 1;
-
-  /** Exit code for a command line that does not parse. */
-  public static final int USAGE = 2;
-
   @Option(
       names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
@@ -70,7 +64,7 @@ public final class LockwatchCli {
         .setErr(err)
         .setExecutionExceptionHandler(errors)
         .setParameterExceptionHandler(errors);
-    commandLine.setExitCodeExceptionMapper(exception -> FAILED);
+    commandLine.setExitCodeExceptionMapper(exception -> ExitCodes.FAILED);
     int code = commandLine.execute(args);
     out.flush();
     err.flush();

@@ -94,7 +94,7 @@ public final class SchemasCommand {
                 "lockwatch: "
                     + refused
                     + " subject(s) would refuse this build's schema; see VERDICT above");
-        return LockwatchCli.FAILED;
+        return ExitCodes.FAILED;
       }
       return 0;
     }

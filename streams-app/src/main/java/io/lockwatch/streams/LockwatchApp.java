@@ -9,7 +9,6 @@ import io.lockwatch.streams.http.LockwatchHttpServer;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.OffsetLagGate;
 import io.lockwatch.streams.internals.StreamThreadProgress;
-import io.lockwatch.streams.internals.WatchdogMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

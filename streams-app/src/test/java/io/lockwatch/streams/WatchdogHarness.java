@@ -14,7 +14,6 @@ import io.lockwatch.schemas.registry.SchemaRegistries;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.InputErrorHandlers;
-import io.lockwatch.streams.internals.WatchdogMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

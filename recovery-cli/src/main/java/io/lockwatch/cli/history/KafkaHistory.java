@@ -1,6 +1,5 @@
 package io.lockwatch.cli.history;
 
-import io.lockwatch.cli.output.Progress;
 import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerde;
@@ -68,11 +67,14 @@ public final class KafkaHistory implements History {
   private final Map<String, Object> clientConfig;
   private final TopicCatalog catalog;
   private final Duration timeout;
-  private final Progress progress;
+  private final ReadProgress progress;
   private final int bufferPerPartition;
 
   public KafkaHistory(
-      Map<String, Object> clientConfig, TopicCatalog catalog, Duration timeout, Progress progress) {
+      Map<String, Object> clientConfig,
+      TopicCatalog catalog,
+      Duration timeout,
+      ReadProgress progress) {
     this(clientConfig, catalog, timeout, progress, BUFFER_PER_PARTITION);
   }
 
@@ -80,7 +82,7 @@ public final class KafkaHistory implements History {
       Map<String, Object> clientConfig,
       TopicCatalog catalog,
       Duration timeout,
-      Progress progress,
+      ReadProgress progress,
       int bufferPerPartition) {
     this.clientConfig = clientConfig;
     this.catalog = catalog;

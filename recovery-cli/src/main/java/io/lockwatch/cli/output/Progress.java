@@ -1,12 +1,13 @@
 package io.lockwatch.cli.output;
 
+import io.lockwatch.cli.history.ReadProgress;
 import java.io.PrintWriter;
 
 /**
  * A progress bar on stderr for long reads, redrawn at most five times a second. {@link #NONE} when
  * stderr is not a terminal or {@code --no-progress} is given.
  */
-public class Progress {
+public class Progress implements ReadProgress {
   public static final Progress NONE = new Progress(null);
   private static final long REDRAW_NANOS = 200_000_000L;
   private static final int WIDTH = 30;
@@ -25,11 +26,13 @@ public class Progress {
     return enabled ? new Progress(err) : NONE;
   }
 
+  @Override
   public void start(long totalRecords) {
     this.total = totalRecords;
     this.lastDraw = System.nanoTime();
   }
 
+  @Override
   public void update(long done) {
     if (err == null || total <= 0) {
       return;
@@ -46,6 +49,7 @@ public class Progress {
     drawn = true;
   }
 
+  @Override
   public void finish() {
     if (err != null && drawn) {
       err.print("\r" + " ".repeat(WIDTH + 50) + "\r");

@@ -9,7 +9,7 @@ import io.lockwatch.core.LockJson;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.streams.LockwatchTopology;
-import io.lockwatch.streams.internals.WatchdogMetrics;
+import io.lockwatch.streams.WatchdogMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

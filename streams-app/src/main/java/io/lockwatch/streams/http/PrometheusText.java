@@ -3,7 +3,7 @@ package io.lockwatch.streams.http;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.LockStatus;
-import io.lockwatch.streams.internals.WatchdogMetrics;
+import io.lockwatch.streams.WatchdogMetrics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

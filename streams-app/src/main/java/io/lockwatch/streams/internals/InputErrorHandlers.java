@@ -1,6 +1,7 @@
 package io.lockwatch.streams.internals;
 
 import io.lockwatch.schemas.serde.AvroSerdeException;
+import io.lockwatch.streams.WatchdogMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.lockwatch.streams.internals;
 
+import io.lockwatch.streams.JudgementGate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -12,6 +12,8 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.streams.JudgementGate;
+import io.lockwatch.streams.WatchdogMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

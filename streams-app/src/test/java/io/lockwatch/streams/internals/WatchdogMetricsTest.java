@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
 import io.lockwatch.events.AlertReason;
+import io.lockwatch.streams.WatchdogMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.lockwatch.streams.internals;
+package io.lockwatch.streams;
 
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Lockwatch's own counters, shared by all of an instance's tasks: what became of inputs, alerts by
- * reason, reclaims issued, confirmed and rejected, and the detection delay (threshold crossing,
- * plus grace, to reclaim command) as a histogram. Thread-safe; read by the metrics endpoint.
+ * Lockwatch's own counters (written by the topology's processors and error handlers, read by the
+ * metrics endpoint), shared by all of an instance's tasks: what became of inputs, alerts by reason,
+ * reclaims issued, confirmed and rejected, and the detection delay (threshold crossing, plus grace,
+ * to reclaim command) as a histogram. Thread-safe; read by the metrics endpoint.
  */
 public final class WatchdogMetrics {
   /** Upper bounds of the detection-delay histogram's buckets, in seconds. */
@@ -46,7 +47,7 @@ public final class WatchdogMetrics {
   }
 
   /** A counter set for one task, published to these metrics when the task commits. */
-  TaskMetrics forTask() {
+  public TaskMetrics forTask() {
     return new TaskMetrics();
   }
 
@@ -55,7 +56,7 @@ public final class WatchdogMetrics {
    * is thrown away (an aborted transaction is processed again and must not count twice). Used by
    * the task's own thread only.
    */
-  final class TaskMetrics {
+  public final class TaskMetrics {
     private final long[] outcomeCounts = new long[Outcome.values().length];
     private final long[] alertCounts = new long[AlertReason.values().length];
     private final long[] delayCounts = new long[delayBuckets.length];
@@ -66,7 +67,7 @@ public final class WatchdogMetrics {
     private long failedChecks;
     private boolean dirty;
 
-    void record(Transition transition) {
+    public void record(Transition transition) {
       outcomeCounts[transition.outcome().ordinal()]++;
       for (Alert alert : transition.alerts()) {
         recordAlert(alert);
@@ -83,7 +84,7 @@ public final class WatchdogMetrics {
       dirty = true;
     }
 
-    void recordAlert(Alert alert) {
+    public void recordAlert(Alert alert) {
       alertCounts[alert.getReason().ordinal()]++;
       if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
         rejected++;
@@ -91,18 +92,18 @@ public final class WatchdogMetrics {
       dirty = true;
     }
 
-    void reclaimConfirmed() {
+    public void reclaimConfirmed() {
       confirmed++;
       dirty = true;
     }
 
-    void checkFailed() {
+    public void checkFailed() {
       failedChecks++;
       dirty = true;
     }
 
     /** The task committed: what it did is now fact. */
-    void publish() {
+    public void publish() {
       if (!dirty) {
         return;
       }
@@ -128,7 +129,7 @@ public final class WatchdogMetrics {
     }
 
     /** The task's uncommitted work was thrown away: so is its count. */
-    void discard() {
+    public void discard() {
       java.util.Arrays.fill(outcomeCounts, 0);
       java.util.Arrays.fill(alertCounts, 0);
       java.util.Arrays.fill(delayCounts, 0);
@@ -146,7 +147,7 @@ public final class WatchdogMetrics {
     return checkFailures.sum();
   }
 
-  void deadLettered(String reason) {
+  public void deadLettered(String reason) {
     deadLetters.computeIfAbsent(reason, key -> new LongAdder()).increment();
   }
 
@@ -157,7 +158,7 @@ public final class WatchdogMetrics {
     return counts;
   }
 
-  void registryUnavailable() {
+  public void registryUnavailable() {
     registryUnavailable.increment();
     registryUnavailableAtMillis = System.currentTimeMillis();
   }
@@ -172,7 +173,7 @@ public final class WatchdogMetrics {
     return registryUnavailableAtMillis;
   }
 
-  void judgementHeld() {
+  public void judgementHeld() {
     judgementsHeld.increment();
   }
 

@@ -1,4 +1,4 @@
-package io.lockwatch.streams.internals;
+package io.lockwatch.streams;
 
 import org.apache.kafka.common.TopicPartition;
 
