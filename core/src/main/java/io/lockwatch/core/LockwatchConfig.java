@@ -109,6 +109,11 @@ public final class LockwatchConfig {
     this.values = Map.copyOf(values);
   }
 
+  /** Every lockwatch.* key the app takes (the topic names aside): what the README documents. */
+  public static java.util.SortedSet<String> knownKeys() {
+    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(KNOWN_KEYS));
+  }
+
   /** From a properties file (optional) and this process's environment. */
   public static LockwatchConfig load(Optional<Path> file, Map<String, String> env) {
     Map<String, String> values = new TreeMap<>();
