@@ -69,10 +69,10 @@ final class ReplayBenchmark {
   public static void main(String[] args) throws Exception {
     String bootstrapServers = args[0];
     int events = Integer.parseInt(args[1]);
-    Map<String, Object> client = LockwatchBenchmark.clientConfig(bootstrapServers, "rp");
+    Map<String, Object> client = BenchmarkSupport.clientConfig(bootstrapServers, "rp");
     TopicCatalog topics = TopicCatalog.fromConfig(client);
-    LockwatchBenchmark.createTopics(bootstrapServers, topics);
-    LockwatchBenchmark.preload(bootstrapServers, topics, events, LOCKS);
+    BenchmarkSupport.createTopics(bootstrapServers, topics);
+    BenchmarkSupport.preload(bootstrapServers, topics, events, LOCKS);
     System.out.printf(
         "%n(r) Replay: %,d lock events over %,d locks; best of 5 alternating runs; JVM options %s%n",
         events, LOCKS, ManagementFactory.getRuntimeMXBean().getInputArguments());
