@@ -1,8 +1,6 @@
 package io.lockwatch.core;
 
 import io.lockwatch.events.Alert;
-import io.lockwatch.events.AlertReason;
-import io.lockwatch.events.AlertSeverity;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockState;
@@ -12,15 +10,12 @@ import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.events.ReclaimPolicy;
 import io.lockwatch.events.ReclaimReason;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * How one lock's state follows from its events, its operators' actions and the passing of time.
@@ -110,23 +105,7 @@ public final class LockStateMachine {
         return issue(current, now, ReclaimReason.HEARTBEAT_FROZEN, null, null, alerts);
       }
       case RECLAIM_PENDING -> {
-        Alert alert =
-            alert(
-                current,
-                AlertReason.RECLAIM_UNCONFIRMED,
-                AlertSeverity.CRITICAL,
-                now,
-                "unconfirmed/" + now.toEpochMilli(),
-                "Reclaim "
-                    + current.getLastReclaimCommandId()
-                    + " of "
-                    + current.getLockId()
-                    + " (token "
-                    + current.getFencingToken()
-                    + ") was issued at "
-                    + current.getLastReclaimIssuedAt()
-                    + " and is neither confirmed nor rejected");
-        alert.setCommandId(current.getLastReclaimCommandId());
+        Alert alert = LockAlerts.reclaimUnconfirmed(current, now);
         Instant next = now.plus(policy.confirmTimeout());
         current.setNextCheckAt(next);
         current.setUpdatedAt(now);
@@ -157,48 +136,10 @@ public final class LockStateMachine {
       }
       if (token <= current.getFencingToken()) {
         return Transition.alertOnly(
-            eventAlert(
-                current.getLockId(),
-                AlertReason.TOKEN_REGRESSION,
-                AlertSeverity.CRITICAL,
-                now,
-                event,
-                describe(event.getHolder())
-                    + " acquired "
-                    + event.getLockId()
-                    + " with token "
-                    + token
-                    + ", not above the current token "
-                    + current.getFencingToken()
-                    + " of "
-                    + describe(current.getHolder())
-                    + ": the lock manager issued a stale or reused token"),
-            Outcome.TOKEN_REGRESSION);
+            LockAlerts.tokenRegression(current, event, now), Outcome.TOKEN_REGRESSION);
       }
       if (current.getStatus() == LockStatus.HELD && deadline(current).isAfter(now)) {
-        Alert overlap =
-            eventAlert(
-                current.getLockId(),
-                AlertReason.OVERLAPPING_HOLDERS,
-                AlertSeverity.CRITICAL,
-                now,
-                event,
-                describe(event.getHolder())
-                    + " acquired "
-                    + event.getLockId()
-                    + " with token "
-                    + token
-                    + " while "
-                    + describe(current.getHolder())
-                    + " (token "
-                    + current.getFencingToken()
-                    + ") was still heartbeating");
-        overlap.getEvidence().put("previousHolder", describe(current.getHolder()));
-        overlap.getEvidence().put("previousToken", Long.toString(current.getFencingToken()));
-        overlap
-            .getEvidence()
-            .put(
-                "previousLastHeartbeatObservedAt", current.getLastHeartbeatObservedAt().toString());
+        Alert overlap = LockAlerts.overlappingHolders(current, event, now);
         alerts.add(overlap);
       }
     }
@@ -210,20 +151,7 @@ public final class LockStateMachine {
   private Transition heartbeat(LockState current, LockEvent event, Instant now) {
     if (current == null || current.getHolder() == null) {
       LockState state = newHolding(current, event, now, null);
-      Alert unknown =
-          eventAlert(
-              event.getLockId(),
-              AlertReason.UNKNOWN_LOCK,
-              AlertSeverity.WARNING,
-              now,
-              event,
-              "Heartbeat for "
-                  + event.getLockId()
-                  + " (token "
-                  + event.getFencingToken()
-                  + ", "
-                  + describe(event.getHolder())
-                  + ") whose acquire Lockwatch never saw; watching it from now on");
+      Alert unknown = LockAlerts.heartbeatOfUnknownLock(event, now);
       return stored(
           state,
           true,
@@ -239,18 +167,7 @@ public final class LockStateMachine {
     }
     if (token > current.getFencingToken()) {
       LockState state = newHolding(current, event, now, null);
-      Alert gap =
-          eventAlert(
-              event.getLockId(),
-              AlertReason.SEQUENCE_GAP,
-              AlertSeverity.WARNING,
-              now,
-              event,
-              "Heartbeat for "
-                  + event.getLockId()
-                  + " under token "
-                  + token
-                  + " whose acquire Lockwatch never saw");
+      Alert gap = LockAlerts.heartbeatUnderUnseenToken(event, now);
       return stored(
           state,
           true,
@@ -293,18 +210,7 @@ public final class LockStateMachine {
   private Transition released(LockState current, LockEvent event, Instant now) {
     if (current == null || current.getHolder() == null) {
       LockState state = freeState(current, event, now);
-      Alert unknown =
-          eventAlert(
-              event.getLockId(),
-              AlertReason.UNKNOWN_LOCK,
-              AlertSeverity.INFO,
-              now,
-              event,
-              "Release of "
-                  + event.getLockId()
-                  + " (token "
-                  + event.getFencingToken()
-                  + ") whose acquire Lockwatch never saw");
+      Alert unknown = LockAlerts.releaseOfUnknownLock(event, now);
       return stored(
           state, true, List.of(unknown), List.of(), null, Optional.empty(), Outcome.APPLIED);
     }
@@ -314,18 +220,7 @@ public final class LockStateMachine {
     }
     if (token > current.getFencingToken()) {
       LockState state = freeState(current, event, now);
-      Alert gap =
-          eventAlert(
-              event.getLockId(),
-              AlertReason.SEQUENCE_GAP,
-              AlertSeverity.WARNING,
-              now,
-              event,
-              "Release of "
-                  + event.getLockId()
-                  + " under token "
-                  + token
-                  + " whose acquire Lockwatch never saw");
+      Alert gap = LockAlerts.releaseUnderUnseenToken(event, now);
       return stored(state, true, List.of(gap), List.of(), null, Optional.empty(), Outcome.APPLIED);
     }
     Optional<Transition> sequenceProblem = checkSequence(current, event, now);
@@ -355,26 +250,7 @@ public final class LockStateMachine {
   }
 
   private Transition reclaimRejected(LockState current, LockEvent event, Instant now) {
-    String lockId = event.getLockId();
-    Alert rejected =
-        eventAlert(
-            lockId,
-            AlertReason.RECLAIM_REJECTED,
-            AlertSeverity.WARNING,
-            now,
-            event,
-            "Reclaim "
-                + event.getCommandId()
-                + " of "
-                + lockId
-                + " (token "
-                + event.getFencingToken()
-                + ") was rejected"
-                + (event.getReason() != null ? ": " + event.getReason() : ""));
-    rejected.setCommandId(event.getCommandId());
-    if (event.getActor() != null) {
-      rejected.getEvidence().put("rejectedBy", event.getActor());
-    }
+    Alert rejected = LockAlerts.reclaimRejected(event, now);
     if (current == null
         || current.getFencingToken() != event.getFencingToken()
         || current.getStatus() != LockStatus.RECLAIM_PENDING) {
@@ -463,21 +339,7 @@ public final class LockStateMachine {
   }
 
   private Transition refused(LockState current, OperatorAction action, Instant now, String why) {
-    Alert alert =
-        Alert.newBuilder()
-            .setAlertId(
-                alertId(
-                    AlertReason.MANUAL_RECLAIM_REFUSED, action.getLockId(), action.getActionId()))
-            .setLockId(action.getLockId())
-            .setReason(AlertReason.MANUAL_RECLAIM_REFUSED)
-            .setSeverity(AlertSeverity.WARNING)
-            .setDetectedAt(now)
-            .setMessage(action.getType() + " by " + action.getOperator() + " refused: " + why)
-            .setFencingToken(action.getFencingToken())
-            .setHolder(current == null ? null : current.getHolder())
-            .setEvidence(
-                evidence("actionId", action.getActionId(), "operator", action.getOperator()))
-            .build();
+    Alert alert = LockAlerts.actionRefused(current, action, now, why);
     return Transition.alertOnly(alert, Outcome.REFUSED);
   }
 
@@ -489,30 +351,7 @@ public final class LockStateMachine {
     String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
     boolean spent = commandId.equals(current.getLastReclaimCommandId());
     ReclaimPolicy lockPolicy = current.getPolicy();
-    Alert stale =
-        alert(
-            current,
-            AlertReason.STALE_LOCK_DETECTED,
-            AlertSeverity.CRITICAL,
-            now,
-            "stale/" + deadline.toEpochMilli(),
-            describe(current.getHolder())
-                + "'s heartbeat on "
-                + current.getLockId()
-                + " (token "
-                + current.getFencingToken()
-                + ") has been frozen for "
-                + frozenMs
-                + " ms, past its threshold of "
-                + current.getThresholdMs()
-                + " ms; policy "
-                + lockPolicy
-                + (spent
-                    ? "; the reclaim for this token was already issued, so an operator must act"
-                    : ""));
-    stale.setFrozenForMs(frozenMs);
-    stale.getEvidence().put("policy", lockPolicy.name());
-    stale.getEvidence().put("lastSequence", Long.toString(current.getLastSequence()));
+    Alert stale = LockAlerts.stale(current, deadline, now, frozenMs, spent);
     alerts.add(stale);
     if (spent || lockPolicy == ReclaimPolicy.DRY_RUN) {
       current.setStatus(LockStatus.STALE);
@@ -522,18 +361,7 @@ public final class LockStateMachine {
     if (lockPolicy == ReclaimPolicy.HOLD) {
       current.setStatus(LockStatus.AWAITING_APPROVAL);
       current.setNextCheckAt(null);
-      alerts.add(
-          alert(
-              current,
-              AlertReason.RECLAIM_AWAITING_APPROVAL,
-              AlertSeverity.CRITICAL,
-              now,
-              "hold/" + deadline.toEpochMilli(),
-              current.getLockId()
-                  + " (token "
-                  + current.getFencingToken()
-                  + ") is stale and held for an operator's"
-                  + " approval before it is reclaimed"));
+      alerts.add(LockAlerts.awaitingApproval(current, deadline, now));
       return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
     }
     Instant reclaimableAt = deadline.plus(policy.reclaimGrace());
@@ -556,21 +384,7 @@ public final class LockStateMachine {
       List<Alert> alerts) {
     String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
     if (commandId.equals(current.getLastReclaimCommandId())) {
-      Alert spent =
-          alert(
-              current,
-              AlertReason.MANUAL_RECLAIM_REFUSED,
-              AlertSeverity.WARNING,
-              now,
-              "spent/" + now.toEpochMilli(),
-              "The reclaim of "
-                  + current.getLockId()
-                  + " for token "
-                  + current.getFencingToken()
-                  + " was already issued ("
-                  + commandId
-                  + "); a token is reclaimed at most once");
-      spent.setCommandId(commandId);
+      Alert spent = LockAlerts.reclaimAlreadyIssued(current, commandId, now);
       alerts.add(spent);
       return new Transition(
           null, false, alerts, List.of(), Optional.empty(), Optional.empty(), Outcome.REFUSED);
@@ -663,21 +477,7 @@ public final class LockStateMachine {
       return Optional.of(Transition.none(Outcome.DUPLICATE));
     }
     if (event.getSequence() < current.getLastSequence()) {
-      Alert reordered =
-          eventAlert(
-              current.getLockId(),
-              AlertReason.OUT_OF_ORDER_EVENT,
-              AlertSeverity.WARNING,
-              now,
-              event,
-              event.getType()
-                  + " of "
-                  + current.getLockId()
-                  + " with sequence "
-                  + event.getSequence()
-                  + " arrived after sequence "
-                  + current.getLastSequence()
-                  + " of the same holding; not applied");
+      Alert reordered = LockAlerts.outOfOrder(current, event, now);
       return Optional.of(Transition.alertOnly(reordered, Outcome.REORDERED));
     }
     return Optional.empty();
@@ -688,24 +488,7 @@ public final class LockStateMachine {
     if (missing <= 0) {
       return Optional.empty();
     }
-    Alert gap =
-        eventAlert(
-            current.getLockId(),
-            AlertReason.SEQUENCE_GAP,
-            AlertSeverity.INFO,
-            now,
-            event,
-            missing
-                + " event(s) of "
-                + describe(event.getHolder())
-                + " on "
-                + current.getLockId()
-                + " (token "
-                + current.getFencingToken()
-                + ") never arrived: sequence went from "
-                + current.getLastSequence()
-                + " to "
-                + event.getSequence());
+    Alert gap = LockAlerts.sequenceGap(current, event, now, missing);
     return Optional.of(gap);
   }
 
@@ -722,27 +505,7 @@ public final class LockStateMachine {
   }
 
   private Transition zombie(LockState current, LockEvent event, Instant now, String why) {
-    Alert alert =
-        eventAlert(
-            current.getLockId(),
-            AlertReason.ZOMBIE_HEARTBEAT,
-            AlertSeverity.CRITICAL,
-            now,
-            event,
-            describe(event.getHolder())
-                + " is still acting on "
-                + current.getLockId()
-                + " with token "
-                + event.getFencingToken()
-                + " ("
-                + event.getType()
-                + ", sequence "
-                + event.getSequence()
-                + "), but "
-                + why
-                + ": a fenced holder is alive");
-    alert.getEvidence().put("currentToken", Long.toString(current.getFencingToken()));
-    alert.getEvidence().put("currentStatus", current.getStatus().name());
+    Alert alert = LockAlerts.zombie(current, event, now, why);
     return Transition.alertOnly(alert, Outcome.ZOMBIE);
   }
 
@@ -758,83 +521,10 @@ public final class LockStateMachine {
         state, publish, alerts, commands, Optional.ofNullable(schedule), delay, outcome);
   }
 
-  private static Alert alert(
-      LockState state,
-      AlertReason reason,
-      AlertSeverity severity,
-      Instant now,
-      String discriminator,
-      String message) {
-    return Alert.newBuilder()
-        .setAlertId(
-            alertId(reason, state.getLockId(), state.getFencingToken() + "/" + discriminator))
-        .setLockId(state.getLockId())
-        .setReason(reason)
-        .setSeverity(severity)
-        .setDetectedAt(now)
-        .setMessage(message)
-        .setFencingToken(state.getFencingToken())
-        .setHolder(state.getHolder())
-        .setLastHeartbeatAt(state.getLastHeartbeatAt())
-        .setLastHeartbeatObservedAt(state.getLastHeartbeatObservedAt())
-        .setThresholdMs(state.getThresholdMs())
-        .setEvidence(new java.util.HashMap<>())
-        .build();
-  }
-
-  private static Alert eventAlert(
-      String lockId,
-      AlertReason reason,
-      AlertSeverity severity,
-      Instant now,
-      LockEvent event,
-      String message) {
-    return Alert.newBuilder()
-        .setAlertId(alertId(reason, lockId, event.getEventId()))
-        .setLockId(lockId)
-        .setReason(reason)
-        .setSeverity(severity)
-        .setDetectedAt(now)
-        .setMessage(message)
-        .setFencingToken(event.getFencingToken())
-        .setHolder(event.getHolder())
-        .setEvidence(
-            evidence(
-                "eventId", event.getEventId(),
-                "eventType", event.getType().name(),
-                "sequence", Long.toString(event.getSequence()),
-                "occurredAt", event.getOccurredAt().toString()))
-        .build();
-  }
-
-  private static Map<String, String> evidence(String... keysAndValues) {
-    Map<String, String> evidence = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
-      if (keysAndValues[i + 1] != null) {
-        evidence.put(keysAndValues[i], keysAndValues[i + 1]);
-      }
-    }
-    return evidence;
-  }
-
-  /** Deterministic, so that a replayed or re-emitted alert carries the same id. */
-  static String alertId(AlertReason reason, String lockId, String discriminator) {
-    byte[] name =
-        ("lockwatch-alert\u0000" + reason + "\u0000" + lockId + "\u0000" + discriminator)
-            .getBytes(StandardCharsets.UTF_8);
-    return UUID.nameUUIDFromBytes(name).toString();
-  }
-
   private static boolean sameHolder(HolderIdentity a, HolderIdentity b) {
     return a != null
         && b != null
         && a.getNodeId().equals(b.getNodeId())
         && a.getIncarnation().equals(b.getIncarnation());
-  }
-
-  static String describe(HolderIdentity holder) {
-    return holder == null
-        ? "an unknown holder"
-        : holder.getNodeId() + " (pid " + holder.getPid() + ")";
   }
 }

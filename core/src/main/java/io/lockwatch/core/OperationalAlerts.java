@@ -38,7 +38,7 @@ public final class OperationalAlerts {
     evidence.put("producer", producer);
     evidence.put("inputId", inputId);
     return Alert.newBuilder()
-        .setAlertId(LockStateMachine.alertId(AlertReason.MISPARTITIONED_INPUT, lockId, inputId))
+        .setAlertId(LockAlerts.alertId(AlertReason.MISPARTITIONED_INPUT, lockId, inputId))
         .setLockId(lockId)
         .setReason(AlertReason.MISPARTITIONED_INPUT)
         .setSeverity(AlertSeverity.CRITICAL)
@@ -69,8 +69,7 @@ public final class OperationalAlerts {
     evidence.put("retryAt", retryAt.toString());
     return Alert.newBuilder()
         .setAlertId(
-            LockStateMachine.alertId(
-                AlertReason.CHECK_FAILED, lockId, Long.toString(now.toEpochMilli())))
+            LockAlerts.alertId(AlertReason.CHECK_FAILED, lockId, Long.toString(now.toEpochMilli())))
         .setLockId(lockId)
         .setReason(AlertReason.CHECK_FAILED)
         .setSeverity(AlertSeverity.CRITICAL)
