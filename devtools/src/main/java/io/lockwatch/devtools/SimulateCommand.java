@@ -2,11 +2,11 @@ package io.lockwatch.devtools;
 
 import io.lockwatch.cli.ConnectionOptions;
 import io.lockwatch.cli.TimeParser;
+import io.lockwatch.client.LockEventPublisher;
+import io.lockwatch.client.ReclaimTrigger;
+import io.lockwatch.client.filelock.FileLockDirectory;
+import io.lockwatch.client.filelock.FileLockReclaimer;
 import io.lockwatch.events.HolderIdentity;
-import io.lockwatch.schemas.client.LockEventPublisher;
-import io.lockwatch.schemas.client.ReclaimTrigger;
-import io.lockwatch.schemas.client.filelock.FileLockDirectory;
-import io.lockwatch.schemas.client.filelock.FileLockReclaimer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

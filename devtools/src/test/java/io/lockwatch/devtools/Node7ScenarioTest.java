@@ -6,7 +6,7 @@ import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
-import io.lockwatch.schemas.client.BoundedTopicReader;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,12 +2,12 @@ package io.lockwatch.devtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.client.filelock.FileLockDirectory;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
-import io.lockwatch.schemas.client.BoundedTopicReader;
-import io.lockwatch.schemas.client.filelock.FileLockDirectory;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;

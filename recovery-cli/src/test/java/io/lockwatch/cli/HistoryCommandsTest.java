@@ -8,7 +8,7 @@ import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.OperatorAction;
-import io.lockwatch.schemas.client.BoundedTopicReader;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.lockwatch.cli;
 
+import io.lockwatch.client.LockEventPublisher;
+import io.lockwatch.client.ReclaimOutcomes;
 import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.events.HolderIdentity;
@@ -7,8 +9,6 @@ import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.LockEventPublisher;
-import io.lockwatch.schemas.client.ReclaimOutcomes;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.JudgementGate;
 import io.lockwatch.streams.LockwatchStreamsConfig;

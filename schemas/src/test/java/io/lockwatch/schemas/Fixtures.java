@@ -4,7 +4,7 @@ import io.lockwatch.devstack.DevStack;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
-import io.lockwatch.schemas.client.BoundedTopicReader;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,12 +3,12 @@ package io.lockwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.lockwatch.streams;
 
-import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.serde.AvroDeserializer;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.lockwatch.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.topics.TopicCatalog;

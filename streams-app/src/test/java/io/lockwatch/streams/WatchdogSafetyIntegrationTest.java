@@ -3,6 +3,7 @@ package io.lockwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
@@ -12,7 +13,6 @@ import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.LockEventPublisher;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.SchemaRegistry;
 import io.lockwatch.schemas.topics.TopicCatalog;

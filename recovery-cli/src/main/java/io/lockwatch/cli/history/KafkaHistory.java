@@ -1,9 +1,9 @@
 package io.lockwatch.cli.history;
 
-import io.lockwatch.schemas.client.BoundedTopicReader;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerde;
 import io.lockwatch.schemas.serde.AvroSerdeException;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.charset.StandardCharsets;

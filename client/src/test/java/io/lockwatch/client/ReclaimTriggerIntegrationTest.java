@@ -1,7 +1,9 @@
-package io.lockwatch.schemas.client;
+package io.lockwatch.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.client.filelock.FileLockDirectory;
+import io.lockwatch.client.filelock.FileLockReclaimer;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
@@ -10,8 +12,7 @@ import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.events.ReclaimPolicy;
 import io.lockwatch.events.ReclaimReason;
-import io.lockwatch.schemas.client.filelock.FileLockDirectory;
-import io.lockwatch.schemas.client.filelock.FileLockReclaimer;
+import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.lockwatch.schemas.client;
+package io.lockwatch.schemas.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;

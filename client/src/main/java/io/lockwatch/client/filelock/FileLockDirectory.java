@@ -1,8 +1,8 @@
-package io.lockwatch.schemas.client.filelock;
+package io.lockwatch.client.filelock;
 
+import io.lockwatch.client.ReclaimResult;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.ReclaimResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

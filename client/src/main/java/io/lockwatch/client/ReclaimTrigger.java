@@ -1,4 +1,4 @@
-package io.lockwatch.schemas.client;
+package io.lockwatch.client;
 
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;

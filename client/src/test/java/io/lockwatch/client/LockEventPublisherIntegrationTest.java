@@ -1,4 +1,4 @@
-package io.lockwatch.schemas.client;
+package io.lockwatch.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

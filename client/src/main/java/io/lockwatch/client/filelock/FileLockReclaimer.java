@@ -1,8 +1,8 @@
-package io.lockwatch.schemas.client.filelock;
+package io.lockwatch.client.filelock;
 
+import io.lockwatch.client.ReclaimResult;
+import io.lockwatch.client.Reclaimer;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.client.ReclaimResult;
-import io.lockwatch.schemas.client.Reclaimer;
 
 /**
  * The reference {@link Reclaimer} for a {@link FileLockDirectory}: removes a lock file only if it
