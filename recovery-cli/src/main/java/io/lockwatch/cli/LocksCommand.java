@@ -64,6 +64,19 @@ public final class LocksCommand implements Callable<Integer> {
   @Option(names = "--node", paramLabel = "NODE", description = "Only locks held by this node.")
   String node;
 
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description =
+          "At most this many locks, in lock-id order (1 to 10000; the API's default: 1000).")
+  Integer limit;
+
+  @Option(
+      names = "--after",
+      paramLabel = "LOCK",
+      description = "Start after this lock id (the next page, as the previous one said).")
+  String after;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -76,6 +89,12 @@ public final class LocksCommand implements Callable<Integer> {
     }
     if (node != null) {
       query.add("holder=" + encode(node));
+    }
+    if (limit != null) {
+      query.add("limit=" + limit);
+    }
+    if (after != null) {
+      query.add("after=" + encode(after));
     }
     URI uri =
         URI.create(
@@ -108,6 +127,12 @@ public final class LocksCommand implements Callable<Integer> {
           .println(
               "lockwatch: instances not answering (their locks are missing): "
                   + body.get("unreachableInstances"));
+    }
+    if (body.hasNonNull("next")) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "lockwatch: more locks follow; the next page: --after " + body.get("next").asText());
     }
     if (output.format() == Format.JSON) {
       out.println(LockJson.MAPPER.writeValueAsString(locks));

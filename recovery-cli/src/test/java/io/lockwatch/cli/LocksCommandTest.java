@@ -46,6 +46,9 @@ class LocksCommandTest {
             ObjectNode json = LockJson.MAPPER.createObjectNode();
             json.put("count", 2);
             json.set("locks", locks);
+            if (String.valueOf(exchange.getRequestURI().getRawQuery()).contains("limit=2")) {
+              json.put("next", "drone_fleet_routes.yaml");
+            }
             body = LockJson.MAPPER.writeValueAsBytes(json);
           }
           exchange.sendResponseHeaders(status, body.length);
@@ -80,6 +83,20 @@ class LocksCommandTest {
     assertThat(lines.get(2))
         .isEqualTo(
             "drone_fleet_routes.yaml  FREE             node-7/4242  7      2026-11-22 03:12:00.000  -           1m30s      AUTO");
+  }
+
+  @Test
+  void shouldAskForOnePageAndSayHowToGetTheNextWhenMoreLocksFollow() {
+    LockwatchCliTest.Result result =
+        LockwatchCliTest.run(
+            "locks", "--url", url, "--limit", "2", "--after", "a b", "-o", "jsonl");
+
+    assertThat(result.code()).isZero();
+    assertThat(query.get()).isEqualTo("limit=2&after=a+b");
+    assertThat(result.outLines()).hasSize(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "lockwatch: more locks follow; the next page: --after drone_fleet_routes.yaml\n");
   }
 
   @Test
