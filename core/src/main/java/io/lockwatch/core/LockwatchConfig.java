@@ -9,11 +9,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -29,28 +33,9 @@ import org.apache.kafka.common.config.ConfigException;
  * -} as {@code __}: {@code LOCKWATCH_KAFKA_BOOTSTRAP_SERVERS} is {@code bootstrap.servers}, {@code
  * LOCKWATCH_THRESHOLD_MISSED__BEATS} is {@code lockwatch.threshold.missed-beats}.
  *
- * <table>
- *   <caption>Lockwatch's keys</caption>
- *   <tr><td>lockwatch.application.id</td><td>lockwatch</td><td>Kafka Streams application id (consumer group, internal topic prefix)</td></tr>
- *   <tr><td>lockwatch.instance.id</td><td>app id + lockwatch.http.advertised, if set</td><td>static group membership (group.instance.id): a restarted instance gets its partitions back at once, without a rebalance; empty: dynamic membership</td></tr>
- *   <tr><td>lockwatch.schemas.compatibility</td><td>BACKWARD</td><td>compatibility set on the contract's subjects when the app registers its schemas at start</td></tr>
- *   <tr><td>lockwatch.threshold.default.ms</td><td>30000</td><td>threshold when the holder promised no heartbeat interval</td></tr>
- *   <tr><td>lockwatch.threshold.missed-beats</td><td>3</td><td>threshold = promised interval x this</td></tr>
- *   <tr><td>lockwatch.threshold.min.ms / .max.ms</td><td>1000 / 3600000</td><td>bounds on every threshold</td></tr>
- *   <tr><td>lockwatch.threshold.overrides</td><td></td><td>glob=ms,... first match wins, e.g. aim_*=20000</td></tr>
- *   <tr><td>lockwatch.policy.default</td><td>auto</td><td>auto, hold or dry-run</td></tr>
- *   <tr><td>lockwatch.policy.rules</td><td></td><td>glob=policy,... first match wins, e.g. aim_*=hold</td></tr>
- *   <tr><td>lockwatch.reclaim.grace.ms</td><td>0</td><td>wait between stale and reclaim ("lock-delay")</td></tr>
- *   <tr><td>lockwatch.reclaim.confirm-timeout.ms</td><td>60000</td><td>re-alert a reclaim not confirmed or rejected by then</td></tr>
- *   <tr><td>lockwatch.check.interval.ms</td><td>250</td><td>how often each task looks for due locks</td></tr>
- *   <tr><td>lockwatch.judgement.max-lag</td><td>0</td><td>records the task may still have to process when it judges staleness; any record left could be a renewing heartbeat, so keep 0 unless lock events are written by transactional producers (whose commit markers a task never processes)</td></tr>
- *   <tr><td>lockwatch.http.host / .port</td><td>127.0.0.1 / 8080</td><td>the read-only HTTP API (port 0: any free port)</td></tr>
- *   <tr><td>lockwatch.http.advertised</td><td>host:port</td><td>how other instances reach this one's API (application.server)</td></tr>
- *   <tr><td>lockwatch.topics.create</td><td>true</td><td>create missing topics at start</td></tr>
- *   <tr><td>lockwatch.topics.partitions</td><td>6</td><td>partitions of created topics</td></tr>
- *   <tr><td>lockwatch.topics.replication-factor</td><td>-1</td><td>replication of created topics (-1: broker default)</td></tr>
- *   <tr><td>lockwatch.topic.*</td><td></td><td>topic names (see the topic catalog)</td></tr>
- * </table>
+ * <p>Lockwatch's keys, their types, defaults, accepted values and meaning are declared once, in
+ * {@link #DEFINITION} (Kafka's {@link ConfigDef}): every value is checked when the settings are
+ * read, and an error names the key and what it accepts. The README's table is checked against it.
  */
 public final class LockwatchConfig {
 
@@ -67,51 +52,181 @@ public final class LockwatchConfig {
           "LOCKWATCH_REGISTRY_JAVA_HOME",
           "LOCKWATCH_REGISTRY_ARCHIVE");
 
-  private static final java.util.Set<String> KNOWN_KEYS =
-      java.util.Set.of(
-          "lockwatch.application.id",
-          "lockwatch.instance.id",
-          "lockwatch.schemas.compatibility",
-          "lockwatch.threshold.default.ms",
-          "lockwatch.threshold.missed-beats",
-          "lockwatch.threshold.min.ms",
-          "lockwatch.threshold.max.ms",
-          "lockwatch.threshold.overrides",
-          "lockwatch.policy.default",
-          "lockwatch.policy.rules",
-          "lockwatch.reclaim.grace.ms",
-          "lockwatch.reclaim.confirm-timeout.ms",
-          "lockwatch.check.interval.ms",
-          "lockwatch.judgement.max-lag",
-          "lockwatch.http.host",
-          "lockwatch.http.port",
-          "lockwatch.http.advertised",
-          "lockwatch.topics.create",
-          "lockwatch.topics.partitions",
-          "lockwatch.topics.replication-factor");
+  private static final String LOCKWATCH_POLICIES = "auto, hold or dry-run";
+
+  /** Every lockwatch.* setting the app takes (the topic names aside), declared once. */
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              "lockwatch.application.id",
+              Type.STRING,
+              "lockwatch",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Kafka Streams application id (consumer group, internal topic prefix)")
+          .define(
+              "lockwatch.instance.id",
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              "static group membership (group.instance.id): a restarted instance gets its"
+                  + " partitions back without a rebalance; default: the application id and"
+                  + " lockwatch.http.advertised, if set; empty turns it off")
+          .define(
+              "lockwatch.schemas.compatibility",
+              Type.STRING,
+              "BACKWARD",
+              new OneOf(
+                  java.util.Arrays.stream(CompatibilityLevel.values()).map(Enum::name).toList()),
+              Importance.LOW,
+              "compatibility set on the contract's subjects when the app registers them at start")
+          .define(
+              "lockwatch.threshold.default.ms",
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.HIGH,
+              "staleness threshold when the holder promised no heartbeat interval")
+          .define(
+              "lockwatch.threshold.missed-beats",
+              Type.INT,
+              3,
+              ConfigDef.Range.atLeast(1),
+              Importance.HIGH,
+              "threshold = promised interval x this")
+          .define(
+              "lockwatch.threshold.min.ms",
+              Type.LONG,
+              1_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "lower bound on every threshold")
+          .define(
+              "lockwatch.threshold.max.ms",
+              Type.LONG,
+              3_600_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "upper bound on every threshold")
+          .define(
+              "lockwatch.threshold.overrides",
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "glob=ms,... first match wins, e.g. aim_*=20000")
+          .define(
+              "lockwatch.policy.default",
+              Type.STRING,
+              "auto",
+              new OneOf(List.of("auto", "hold", "dry-run")),
+              Importance.HIGH,
+              "auto (issue the reclaim), hold (wait for an operator) or dry-run")
+          .define(
+              "lockwatch.policy.rules",
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "glob=policy,... first match wins, e.g. aim_*=hold")
+          .define(
+              "lockwatch.reclaim.grace.ms",
+              Type.LONG,
+              0L,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "wait between stale and reclaim")
+          .define(
+              "lockwatch.reclaim.confirm-timeout.ms",
+              Type.LONG,
+              60_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "re-alert (never re-issue) a reclaim not confirmed or rejected by then")
+          .define(
+              "lockwatch.check.interval.ms",
+              Type.LONG,
+              250L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "how often each task looks for due locks")
+          .define(
+              "lockwatch.judgement.max-lag",
+              Type.LONG,
+              0L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
+              "records a task may still have to process when it judges staleness; keep 0 unless"
+                  + " lock events come from transactional producers")
+          .define(
+              "lockwatch.http.host",
+              Type.STRING,
+              "127.0.0.1",
+              Importance.MEDIUM,
+              "where the read-only HTTP API listens")
+          .define(
+              "lockwatch.http.port",
+              Type.INT,
+              8080,
+              ConfigDef.Range.between(0, 65_535),
+              Importance.MEDIUM,
+              "the HTTP API's port (0: any free port)")
+          .define(
+              "lockwatch.http.advertised",
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              "host:port other instances reach this one's API at (application.server)")
+          .define(
+              "lockwatch.topics.create",
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "create missing topics at start")
+          .define(
+              "lockwatch.topics.partitions",
+              Type.INT,
+              6,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "partitions of created topics")
+          .define(
+              "lockwatch.topics.replication-factor",
+              Type.SHORT,
+              (short) -1,
+              ConfigDef.Range.atLeast(-1),
+              Importance.LOW,
+              "replication of created topics (-1: the broker's default)");
 
   private final Map<String, String> values;
+  private final Map<String, Object> parsed;
 
   private LockwatchConfig(Map<String, String> values) {
     for (String key : values.keySet()) {
       boolean topicName =
           key.startsWith(TopicCatalog.TOPIC_PREFIX)
               && TopicCatalog.ROLES.contains(key.substring(TopicCatalog.TOPIC_PREFIX.length()));
-      if (key.startsWith(PREFIX) && !KNOWN_KEYS.contains(key) && !topicName) {
+      if (key.startsWith(PREFIX) && !DEFINITION.names().contains(key) && !topicName) {
         throw new ConfigException(
-            "Unknown setting "
-                + key
-                + " (Lockwatch's settings: "
-                + new java.util.TreeSet<>(KNOWN_KEYS)
-                + ")");
+            "Unknown setting " + key + " (Lockwatch's settings: " + knownKeys() + ")");
       }
     }
     this.values = Map.copyOf(values);
+    Map<String, String> own = new TreeMap<>();
+    values.forEach(
+        (key, value) -> {
+          // A blank value means the default, as in a properties template with empty entries.
+          if (DEFINITION.names().contains(key) && !value.isBlank()) {
+            own.put(key, value.trim());
+          }
+        });
+    if (values.containsKey("lockwatch.instance.id")) {
+      own.put("lockwatch.instance.id", values.get("lockwatch.instance.id").trim());
+    }
+    this.parsed = DEFINITION.parse(own);
   }
 
   /** Every lockwatch.* key the app takes (the topic names aside): what the README documents. */
   public static java.util.SortedSet<String> knownKeys() {
-    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(KNOWN_KEYS));
+    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(DEFINITION.names()));
   }
 
   /** From a properties file (optional) and this process's environment. */
@@ -173,7 +288,7 @@ public final class LockwatchConfig {
   }
 
   public String applicationId() {
-    return string("lockwatch.application.id", "lockwatch");
+    return (String) parsed.get("lockwatch.application.id");
   }
 
   /**
@@ -181,9 +296,9 @@ public final class LockwatchConfig {
    * else the advertised HTTP address ({@code lockwatch.http.advertised}).
    */
   public Optional<String> instanceId() {
-    String configured = values.get("lockwatch.instance.id");
+    String configured = (String) parsed.get("lockwatch.instance.id");
     if (configured != null) {
-      return configured.isBlank() ? Optional.empty() : Optional.of(configured.trim());
+      return configured.isBlank() ? Optional.empty() : Optional.of(configured);
     }
     // Only an address the operator declared is known to be unique and stable (a pod's DNS name).
     return httpAdvertised().map(address -> applicationId() + "-" + address);
@@ -191,29 +306,21 @@ public final class LockwatchConfig {
 
   /** The compatibility the app sets on the contract's subjects when it registers them. */
   public CompatibilityLevel schemaCompatibility() {
-    String value = string("lockwatch.schemas.compatibility", "BACKWARD");
-    try {
-      return CompatibilityLevel.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "lockwatch.schemas.compatibility",
-          value,
-          "expected one of " + java.util.Arrays.toString(CompatibilityLevel.values()));
-    }
+    return CompatibilityLevel.valueOf(
+        ((String) parsed.get("lockwatch.schemas.compatibility")).toUpperCase(Locale.ROOT));
   }
 
   public WatchPolicy watchPolicy() {
     WatchPolicy.Builder policy =
         WatchPolicy.builder()
-            .defaultThreshold(millis("lockwatch.threshold.default.ms", 30_000))
-            .missedBeats((int) number("lockwatch.threshold.missed-beats", 3))
+            .defaultThreshold(millis("lockwatch.threshold.default.ms"))
+            .missedBeats((Integer) parsed.get("lockwatch.threshold.missed-beats"))
             .thresholdBounds(
-                millis("lockwatch.threshold.min.ms", 1_000),
-                millis("lockwatch.threshold.max.ms", 3_600_000))
+                millis("lockwatch.threshold.min.ms"), millis("lockwatch.threshold.max.ms"))
             .defaultPolicy(
-                policy("lockwatch.policy.default", string("lockwatch.policy.default", "auto")))
-            .reclaimGrace(Duration.ofMillis(number("lockwatch.reclaim.grace.ms", 0)))
-            .confirmTimeout(millis("lockwatch.reclaim.confirm-timeout.ms", 60_000));
+                policy("lockwatch.policy.default", (String) parsed.get("lockwatch.policy.default")))
+            .reclaimGrace(millis("lockwatch.reclaim.grace.ms"))
+            .confirmTimeout(millis("lockwatch.reclaim.confirm-timeout.ms"));
     for (Map.Entry<String, String> rule : rules("lockwatch.threshold.overrides").entrySet()) {
       policy.thresholdOverride(
           rule.getKey(),
@@ -230,36 +337,36 @@ public final class LockwatchConfig {
   }
 
   public Duration checkInterval() {
-    return millis("lockwatch.check.interval.ms", 250);
+    return millis("lockwatch.check.interval.ms");
   }
 
   public long judgementMaxLag() {
-    return number("lockwatch.judgement.max-lag", 0);
+    return (Long) parsed.get("lockwatch.judgement.max-lag");
   }
 
   public String httpHost() {
-    return string("lockwatch.http.host", "127.0.0.1");
+    return (String) parsed.get("lockwatch.http.host");
   }
 
   public int httpPort() {
-    return (int) number("lockwatch.http.port", 8080);
+    return (Integer) parsed.get("lockwatch.http.port");
   }
 
   public Optional<String> httpAdvertised() {
-    return Optional.ofNullable(values.get("lockwatch.http.advertised"));
+    return Optional.ofNullable((String) parsed.get("lockwatch.http.advertised"));
   }
 
   public boolean createTopics() {
-    return Boolean.parseBoolean(string("lockwatch.topics.create", "true"));
+    return (Boolean) parsed.get("lockwatch.topics.create");
   }
 
   public int topicPartitions() {
-    return (int) number("lockwatch.topics.partitions", 6);
+    return (Integer) parsed.get("lockwatch.topics.partitions");
   }
 
   public Optional<Short> topicReplicationFactor() {
-    long factor = number("lockwatch.topics.replication-factor", -1);
-    return factor < 0 ? Optional.empty() : Optional.of((short) factor);
+    short factor = (Short) parsed.get("lockwatch.topics.replication-factor");
+    return factor < 0 ? Optional.empty() : Optional.of(factor);
   }
 
   /** Every setting, with secrets masked, for the startup log. */
@@ -285,16 +392,6 @@ public final class LockwatchConfig {
         || lower.contains("credentials");
   }
 
-  private String string(String key, String fallback) {
-    String value = values.get(key);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private long number(String key, long fallback) {
-    String value = values.get(key);
-    return value == null || value.isBlank() ? fallback : parseNumber(key, value);
-  }
-
   private static long parseNumber(String key, String value) {
     try {
       return Long.parseLong(value.trim());
@@ -303,12 +400,8 @@ public final class LockwatchConfig {
     }
   }
 
-  private Duration millis(String key, long fallback) {
-    long value = number(key, fallback);
-    if (value <= 0) {
-      throw new ConfigException(key, value, "must be positive");
-    }
-    return Duration.ofMillis(value);
+  private Duration millis(String key) {
+    return Duration.ofMillis((Long) parsed.get(key));
   }
 
   private static ReclaimPolicy policy(String key, String value) {
@@ -316,7 +409,7 @@ public final class LockwatchConfig {
       case "auto" -> ReclaimPolicy.AUTO;
       case "hold" -> ReclaimPolicy.HOLD;
       case "dry-run", "dry_run", "dryrun" -> ReclaimPolicy.DRY_RUN;
-      default -> throw new ConfigException(key, value, "expected auto, hold or dry-run");
+      default -> throw new ConfigException(key, value, "expected " + LOCKWATCH_POLICIES);
     };
   }
 
@@ -336,5 +429,26 @@ public final class LockwatchConfig {
       rules.put(rule.substring(0, equals).trim(), rule.substring(equals + 1).trim());
     }
     return rules;
+  }
+
+  /** A value from a list, in any case; an error lists the values in their order. */
+  private record OneOf(List<String> accepted) implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String text = String.valueOf(value).trim();
+      boolean known =
+          accepted.stream().anyMatch(option -> option.equalsIgnoreCase(text))
+              // dry-run is also written dry_run or dryrun
+              || accepted.contains("dry-run")
+                  && (text.equalsIgnoreCase("dry_run") || text.equalsIgnoreCase("dryrun"));
+      if (!known) {
+        throw new ConfigException(name, value, "expected one of " + accepted);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", accepted);
+    }
   }
 }

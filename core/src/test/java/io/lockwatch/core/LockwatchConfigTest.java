@@ -63,4 +63,26 @@ class LockwatchConfigTest {
                 + " of [NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL,"
                 + " FULL_TRANSITIVE]");
   }
+
+  @Test
+  void shouldNameTheKeyAndWhatItAcceptsWhenAValueIsBadAtLoad() {
+    assertThatThrownBy(() -> LockwatchConfig.of(Map.of("lockwatch.check.interval.ms", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value 0 for configuration lockwatch.check.interval.ms: Value must be at least 1");
+    assertThatThrownBy(() -> LockwatchConfig.of(Map.of("lockwatch.http.port", "eighty")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value eighty for configuration lockwatch.http.port: Not a number of type INT");
+    assertThatThrownBy(() -> LockwatchConfig.of(Map.of("lockwatch.policy.default", "nuke")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value nuke for configuration lockwatch.policy.default: expected one of [auto,"
+                + " hold, dry-run]");
+    assertThat(LockwatchConfig.of(Map.of("lockwatch.policy.default", "DRY_RUN")).watchPolicy())
+        .isNotNull();
+    assertThat(LockwatchConfig.of(Map.of("lockwatch.http.port", " ")).httpPort())
+        .as("a blank value means the default")
+        .isEqualTo(8080);
+  }
 }
