@@ -107,6 +107,11 @@ public final class WatchdogProcessor
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
+    // A revived task calls init() again on this instance, with its stores rolled back to the last
+    // commit: nothing held in memory from before may survive.
+    this.counts = null;
+    this.nextInputOffset = -1;
+    this.failingChecks.clear();
     this.context = context;
     this.states = context.getStateStore(names.stateStore());
     this.countsStore = context.getStateStore(names.countsStore());
