@@ -13,10 +13,10 @@ import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.SchemaRegistry;
 import io.lockwatch.schemas.topics.TopicCatalog;
-import io.lockwatch.streams.internals.WatchdogProcessor;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -172,7 +172,7 @@ class WatchdogSafetyIntegrationTest {
   @Order(3)
   void shouldDeadLetterAndAlertWhenARecordSitsOnTheWrongPartition() throws Exception {
     String lockId = "python-published.conf";
-    int wrong = (WatchdogProcessor.partitionOf(lockId, PARTITIONS) + 1) % PARTITIONS;
+    int wrong = (LockPartitioner.partitionOf(lockId, PARTITIONS) + 1) % PARTITIONS;
     LockEvent event =
         LockEvent.newBuilder()
             .setEventId(UUID.randomUUID().toString())

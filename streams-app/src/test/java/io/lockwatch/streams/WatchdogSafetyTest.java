@@ -13,7 +13,7 @@ import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.streams.internals.WatchdogProcessor;
+import io.lockwatch.schemas.contract.LockPartitioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -169,13 +169,13 @@ class WatchdogSafetyTest {
     String misplaced =
         IntStream.range(0, 100)
             .mapToObj(i -> "lock-" + i)
-            .filter(id -> WatchdogProcessor.partitionOf(id, partitions) != 0)
+            .filter(id -> LockPartitioner.partitionOf(id, partitions) != 0)
             .findFirst()
             .orElseThrow();
     String placed =
         IntStream.range(0, 100)
             .mapToObj(i -> "lock-" + i)
-            .filter(id -> WatchdogProcessor.partitionOf(id, partitions) == 0)
+            .filter(id -> LockPartitioner.partitionOf(id, partitions) == 0)
             .findFirst()
             .orElseThrow();
 
@@ -191,7 +191,7 @@ class WatchdogSafetyTest {
         .contains("from node-7 (host node-7.fleet.local) is on lockwatch.lock-events-0")
         .contains(
             "its key hashes to partition "
-                + WatchdogProcessor.partitionOf(misplaced, partitions)
+                + LockPartitioner.partitionOf(misplaced, partitions)
                 + " of 6");
     List<Alert> alerts = lockwatch.alerts();
     assertThat(alerts)

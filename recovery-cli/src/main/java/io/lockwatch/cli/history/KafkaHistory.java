@@ -1,11 +1,11 @@
 package io.lockwatch.cli.history;
 
+import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerde;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * A lock history read from Lockwatch's topics: lock events, alerts, reclaim commands and operator
@@ -109,10 +108,10 @@ public final class KafkaHistory implements History {
               "Topic " + topic.name() + " does not exist (is this Lockwatch's cluster?)");
         }
         if (selection.lockId().isPresent()) {
-          byte[] key = selection.lockId().get().getBytes(StandardCharsets.UTF_8);
           partitions.add(
               new TopicPartition(
-                  topic.name(), Utils.toPositive(Utils.murmur2(key)) % infos.size()));
+                  topic.name(),
+                  LockPartitioner.partitionOf(selection.lockId().get(), infos.size())));
         } else {
           infos.forEach(info -> partitions.add(new TopicPartition(topic.name(), info.partition())));
         }

@@ -12,9 +12,9 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.streams.JudgementGate;
 import io.lockwatch.streams.WatchdogMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,7 +23,6 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -176,7 +175,7 @@ public final class WatchdogProcessor
     if (inputPartitions <= 0 || metadata.isEmpty()) {
       return;
     }
-    int expected = partitionOf(lockId, inputPartitions);
+    int expected = LockPartitioner.partitionOf(lockId, inputPartitions);
     int actual = metadata.get().partition();
     if (expected == actual) {
       return;
@@ -209,11 +208,6 @@ public final class WatchdogProcessor
             + " of "
             + inputPartitions
             + " (murmur2 of the UTF-8 lock id)");
-  }
-
-  /** The contract's partitioner: the Java client's default, murmur2 of the key's UTF-8 bytes. */
-  public static int partitionOf(String lockId, int partitions) {
-    return Utils.toPositive(Utils.murmur2(lockId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   private static String producerOf(LockEvent event) {
