@@ -1,5 +1,6 @@
 package io.lockwatch.streams.internals;
 
+import io.lockwatch.core.fold.CheckSchedule;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * removed from the low end like a queue, and RocksDB would otherwise step over every tombstone left
  * by earlier scans until compaction drops them.
  */
-public final class DeadlineIndex {
+public final class DeadlineIndex implements CheckSchedule {
   private static final byte[] NO_VALUE = new byte[0];
 
   private final KeyValueStore<Bytes, byte[]> store;
@@ -29,6 +30,7 @@ public final class DeadlineIndex {
     this.store = store;
   }
 
+  @Override
   public void schedule(Instant at, String lockId) {
     long millis = at.toEpochMilli();
     if (scannedUpTo >= 0 && millis < scannedUpTo) {
@@ -39,18 +41,16 @@ public final class DeadlineIndex {
   }
 
   /**
-   * Hands the entries due at or before {@code now} to {@code visitor}, oldest first, at most {@code
-   * limit} of them. Each entry is removed before it is visited: a visitor that cannot apply one
-   * files it again ({@link #schedule}) for a retry. If the visitor throws, the scan position stays
-   * where this scan began, so no entry is ever passed over unvisited.
+   * {@inheritDoc}
    *
-   * @return how many entries were visited
+   * <p>If the visitor throws, the scan position stays where this scan began.
    */
-  public int visitDue(Instant now, int limit, Consumer<Entry> visitor) {
+  @Override
+  public int visitDue(Instant now, int limit, Consumer<Check> visitor) {
     long to = now.toEpochMilli();
     // After a restart the first scan starts at zero once; later scans start after the last one.
     long from = scannedUpTo < 0 ? 0 : Math.min(scannedUpTo, to);
-    List<Entry> due = new ArrayList<>();
+    List<Check> due = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> range = store.range(lowerBound(from), upperBound(to))) {
       while (range.hasNext() && due.size() < limit) {
         due.add(decode(range.next().key));
@@ -58,7 +58,7 @@ public final class DeadlineIndex {
     }
     // While visiting, schedule() moves scannedUpTo back below `from` for an entry filed there.
     scannedUpTo = from;
-    for (Entry entry : due) {
+    for (Check entry : due) {
       remove(entry);
       visitor.accept(entry);
     }
@@ -69,7 +69,7 @@ public final class DeadlineIndex {
   }
 
   /** Removes an entry; a plain put of null, which, unlike delete(), does not read first. */
-  public void remove(Entry entry) {
+  public void remove(Check entry) {
     store.put(key(entry.at().toEpochMilli(), entry.lockId()), null);
   }
 
@@ -87,14 +87,11 @@ public final class DeadlineIndex {
     return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(at + 1).array());
   }
 
-  private static Entry decode(Bytes key) {
+  private static Check decode(Bytes key) {
     ByteBuffer buffer = ByteBuffer.wrap(key.get());
     long at = buffer.getLong();
-    return new Entry(
+    return new Check(
         Instant.ofEpochMilli(at),
         new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8));
   }
-
-  /** One scheduled check. */
-  public record Entry(Instant at, String lockId) {}
 }

@@ -4,6 +4,7 @@ import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.OperationalAlerts;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.fold.LockFold;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * throws for one lock is counted, alerted on and retried, and the other locks' checks go on.
  */
 public final class WatchdogProcessor
-    implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    implements Processor<String, SpecificRecord, String, SpecificRecord>, LockFold.Outcomes {
   private static final Logger LOG = LoggerFactory.getLogger(WatchdogProcessor.class);
 
   /** Checks handled per punctuation at most; the rest wait for the next one. */
@@ -66,7 +67,7 @@ public final class WatchdogProcessor
   private KeyValueStore<String, LockState> states;
   private KeyValueStore<String, Long> countsStore;
   private StatusCounts counts;
-  private DeadlineIndex index;
+  private LockFold fold;
   private WatchdogMetrics.TaskMetrics taskMetrics;
   private TopicPartition input;
   private long nextInputOffset = -1;
@@ -115,7 +116,9 @@ public final class WatchdogProcessor
     this.states = context.getStateStore(names.stateStore());
     this.countsStore = context.getStateStore(names.countsStore());
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
-    this.index = new DeadlineIndex(indexStore);
+    this.fold =
+        new LockFold(
+            machine, new StoredStates(states), new DeadlineIndex(indexStore), checkRetry, this);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
     WatchdogMetrics.TaskMetrics counts = metrics.forTask();
     this.taskMetrics = counts;
@@ -133,26 +136,20 @@ public final class WatchdogProcessor
     metadata
         .filter(source -> source.topic().equals(lockEventsTopic))
         .ifPresent(source -> nextInputOffset = source.offset() + 1);
-    LockState current;
-    Transition transition;
     if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
       checkPartition(lockId, metadata, producerOf(event), event.getHolder(), event.getEventId());
-      current = states.get(lockId);
-      LockStatus before = current == null ? null : current.getStatus();
-      transition = machine.onEvent(current, event, now);
+      statusCounts();
+      Transition transition = fold.onEvent(lockId, event, now);
       if (event.getType() == LockEventType.RECLAIMED && transition.outcome() == Outcome.APPLIED) {
         taskMetrics.reclaimConfirmed();
       }
-      apply(lockId, before, transition, now);
     } else if (value instanceof OperatorAction action) {
       InputValidation.check(lockId, action);
       checkPartition(
           lockId, metadata, "operator " + action.getOperator(), null, action.getActionId());
-      current = states.get(lockId);
-      LockStatus before = current == null ? null : current.getStatus();
-      transition = machine.onOperatorAction(current, action, now);
-      apply(lockId, before, transition, now);
+      statusCounts();
+      fold.onAction(lockId, action, now);
     } else if (value == null) {
       throw new ContractViolation(
           "a null value (tombstone) on an input topic; inputs are events, not a table");
@@ -225,44 +222,21 @@ public final class WatchdogProcessor
       return;
     }
     Instant now = Instant.ofEpochMilli(timestamp);
+    // Loaded before the fold writes: loading may count the store, which must not hold a write yet.
     statusCounts();
-    index.visitDue(now, MAX_CHECKS_PER_PUNCTUATION, entry -> check(entry, now));
+    fold.runDueChecks(now, MAX_CHECKS_PER_PUNCTUATION);
   }
 
-  /**
-   * One due check, isolated: if reading the lock or judging it throws, the lock is filed again for
-   * a retry, counted and alerted on, and the punctuation goes on with the next lock. Failures to
-   * write the outcome (store, producer) are not isolated: they fail the task, and exactly-once runs
-   * the check again.
-   */
-  private void check(DeadlineIndex.Entry entry, Instant now) {
-    String lockId = entry.lockId();
-    LockStatus before;
-    Transition transition;
-    try {
-      LockState state = states.get(lockId);
-      if (state == null
-          || state.getNextCheckAt() == null
-          || state.getNextCheckAt().isAfter(entry.at())) {
-        // Superseded by a later schedule: the entry at nextCheckAt is the live one.
-        return;
-      }
-      before = state.getStatus();
-      transition = machine.onCheck(state, now);
-    } catch (RuntimeException e) {
-      checkFailed(lockId, e, now);
-      return;
-    }
+  @Override
+  public void checkSucceeded(String lockId) {
     if (failingChecks.remove(lockId) != null) {
       LOG.info("The check of {} succeeded again", lockId);
     }
-    apply(lockId, before, transition, now);
   }
 
-  private void checkFailed(String lockId, RuntimeException error, Instant now) {
+  @Override
+  public void checkFailed(String lockId, RuntimeException error, Instant retryAt, Instant now) {
     taskMetrics.checkFailed();
-    Instant retryAt = now.plus(checkRetry);
-    index.schedule(retryAt, lockId);
     CheckFailures failures = failingChecks.computeIfAbsent(lockId, id -> new CheckFailures());
     failures.count++;
     if (failures.alertedAt != null && failures.alertedAt.plus(ALERT_SPACING).isAfter(now)) {
@@ -280,22 +254,20 @@ public final class WatchdogProcessor
     taskMetrics.recordAlert(alert);
   }
 
-  private void apply(String lockId, LockStatus before, Transition transition, Instant now) {
+  /** Turns what the fold judged into records and counts; the state is already stored. */
+  @Override
+  public void applied(String lockId, LockStatus before, Transition transition, Instant now) {
     long timestamp = now.toEpochMilli();
     LockState state = transition.state();
     if (state != null) {
-      // Counts first: loading them may count the store, which must not hold this write yet.
-      StatusCounts counts = statusCounts();
-      states.put(lockId, state);
       if (state.getStatus() != before) {
-        counts.moved(before, state.getStatus());
+        statusCounts().moved(before, state.getStatus());
       }
       if (transition.publish()) {
         context.forward(
             new Record<String, SpecificRecord>(lockId, state, timestamp), names.stateSink());
       }
     }
-    transition.scheduleCheckAt().ifPresent(at -> index.schedule(at, lockId));
     for (Alert alert : transition.alerts()) {
       context.forward(
           new Record<String, SpecificRecord>(lockId, alert, timestamp), names.alertsSink());
@@ -313,6 +285,20 @@ public final class WatchdogProcessor
       counts = new StatusCounts(countsStore, states);
     }
     return counts;
+  }
+
+  /** The fold's lock states in the task's state store. */
+  private record StoredStates(KeyValueStore<String, LockState> store)
+      implements LockFold.LockStates {
+    @Override
+    public LockState get(String lockId) {
+      return store.get(lockId);
+    }
+
+    @Override
+    public void put(String lockId, LockState state) {
+      store.put(lockId, state);
+    }
   }
 
   /** One lock's failing check: how often it failed, when it was last alerted on. */

@@ -1,0 +1,131 @@
+package io.lockwatch.core.fold;
+
+import io.lockwatch.core.LockStateMachine;
+import io.lockwatch.core.Transition;
+import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
+import io.lockwatch.events.OperatorAction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The time-driven fold of lock inputs into lock states: the one code path by which the streams app
+ * judges locks live and the recovery CLI reconstructs them from history, so the two cannot drift.
+ * Inputs are applied at the time Lockwatch observed them; checks run when they fall due, in
+ * deadline order, each isolated from the others.
+ *
+ * <p>Where states and the check schedule live is the caller's: state stores in the app, memory in
+ * the CLI. What the fold's outcomes turn into (records, metrics, a timeline) is the {@link
+ * Outcomes} listener's.
+ */
+public final class LockFold {
+  private final LockStateMachine machine;
+  private final LockStates states;
+  private final CheckSchedule schedule;
+  private final Duration checkRetry;
+  private final Outcomes outcomes;
+
+  /** Where the fold keeps each lock's state. */
+  public interface LockStates {
+    /** The lock's state, or null for a lock never seen. */
+    LockState get(String lockId);
+
+    void put(String lockId, LockState state);
+  }
+
+  /** What the fold's work turns into. */
+  public interface Outcomes {
+    /**
+     * An input or a check was judged; {@code transition.state()} is already stored and its next
+     * check filed.
+     *
+     * @param before the lock's status before, null for a lock never seen
+     */
+    void applied(String lockId, LockStatus before, Transition transition, Instant now);
+
+    /** Judging a due check threw; the check is filed again at {@code retryAt}. */
+    default void checkFailed(String lockId, RuntimeException error, Instant retryAt, Instant now) {}
+
+    /** A due check ran and judged the lock; called after {@link #applied}. */
+    default void checkSucceeded(String lockId) {}
+  }
+
+  /**
+   * @param checkRetry how long after a failed check it is tried again
+   */
+  public LockFold(
+      LockStateMachine machine,
+      LockStates states,
+      CheckSchedule schedule,
+      Duration checkRetry,
+      Outcomes outcomes) {
+    this.machine = Objects.requireNonNull(machine);
+    this.states = Objects.requireNonNull(states);
+    this.schedule = Objects.requireNonNull(schedule);
+    this.checkRetry = Objects.requireNonNull(checkRetry);
+    this.outcomes = Objects.requireNonNull(outcomes);
+  }
+
+  /** Applies a lock event observed at {@code now}. */
+  public Transition onEvent(String lockId, LockEvent event, Instant now) {
+    LockState current = states.get(lockId);
+    return apply(lockId, statusOf(current), machine.onEvent(current, event, now), now);
+  }
+
+  /** Applies an operator action observed at {@code now}. */
+  public Transition onAction(String lockId, OperatorAction action, Instant now) {
+    LockState current = states.get(lockId);
+    return apply(lockId, statusOf(current), machine.onOperatorAction(current, action, now), now);
+  }
+
+  /**
+   * Runs the checks due at or before {@code now}, oldest first, at most {@code limit} of them, each
+   * judged at {@code now}. A check superseded by a later schedule is dropped (the entry at the
+   * lock's {@code nextCheckAt} is the live one). A check that throws is filed again {@code
+   * checkRetry} later and reported; the others go on. Failures to store an outcome are not
+   * isolated: they propagate.
+   *
+   * @return how many scheduled checks were taken from the schedule
+   */
+  public int runDueChecks(Instant now, int limit) {
+    return schedule.visitDue(now, limit, check -> check(check, now));
+  }
+
+  private void check(CheckSchedule.Check check, Instant now) {
+    String lockId = check.lockId();
+    LockStatus before;
+    Transition transition;
+    try {
+      LockState state = states.get(lockId);
+      if (state == null
+          || state.getNextCheckAt() == null
+          || state.getNextCheckAt().isAfter(check.at())) {
+        return;
+      }
+      before = state.getStatus();
+      transition = machine.onCheck(state, now);
+    } catch (RuntimeException e) {
+      Instant retryAt = now.plus(checkRetry);
+      schedule.schedule(retryAt, lockId);
+      outcomes.checkFailed(lockId, e, retryAt, now);
+      return;
+    }
+    apply(lockId, before, transition, now);
+    outcomes.checkSucceeded(lockId);
+  }
+
+  private Transition apply(String lockId, LockStatus before, Transition transition, Instant now) {
+    if (transition.state() != null) {
+      states.put(lockId, transition.state());
+    }
+    transition.scheduleCheckAt().ifPresent(at -> schedule.schedule(at, lockId));
+    outcomes.applied(lockId, before, transition, now);
+    return transition;
+  }
+
+  private static LockStatus statusOf(LockState state) {
+    return state == null ? null : state.getStatus();
+  }
+}
