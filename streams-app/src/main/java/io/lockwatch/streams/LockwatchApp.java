@@ -200,6 +200,8 @@ public final class LockwatchApp implements AutoCloseable {
                   inputPartitions),
               props);
       opened.push(streams);
+      metrics.bind(streams);
+      opened.push(metrics);
       LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
       streams.setGlobalStateRestoreListener(new RestoreProgress());
       streams.setStateListener(
@@ -349,6 +351,7 @@ public final class LockwatchApp implements AutoCloseable {
     streams.close(
         CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    metrics.close();
     gate.close();
     admin.close(Duration.ofSeconds(1));
     stopped.countDown();

@@ -4,46 +4,167 @@ import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
+import io.lockwatch.events.LockStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Lockwatch's own counters (written by the topology's processors and error handlers, read by the
- * metrics endpoint), shared by all of an instance's tasks: what became of inputs, alerts by reason,
- * reclaims issued, confirmed and rejected, and the detection delay (threshold crossing, plus grace,
- * to reclaim command) as a histogram. Thread-safe; read by the metrics endpoint.
+ * Lockwatch's own meters (written by the topology's processors and error handlers) in a Micrometer
+ * Prometheus registry, shared by all of an instance's tasks: what became of inputs, alerts by
+ * reason, reclaims issued and confirmed, and the detection delay (threshold crossing, plus grace,
+ * to reclaim command) as a histogram. The app binds Kafka Streams' and the JVM's meters to the same
+ * registry; the metrics endpoint scrapes it. Thread-safe.
  */
-public final class WatchdogMetrics {
+public final class WatchdogMetrics implements AutoCloseable {
   /** Upper bounds of the detection-delay histogram's buckets, in seconds. */
   public static final double[] DELAY_BUCKETS_SECONDS = {
     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
   };
 
-  private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
-  private final Map<AlertReason, LongAdder> alerts = new EnumMap<>(AlertReason.class);
-  private final LongAdder commandsIssued = new LongAdder();
-  private final LongAdder reclaimsConfirmed = new LongAdder();
-  private final LongAdder reclaimsRejected = new LongAdder();
-  private final LongAdder judgementsHeld = new LongAdder();
-  private final LongAdder checkFailures = new LongAdder();
-  private final LongAdder registryUnavailable = new LongAdder();
+  /** Dead-letter reasons always exported, so that a rate over them exists before the first one. */
+  private static final List<String> DEAD_LETTER_REASONS =
+      List.of("UNDECODABLE", "CONTRACT_VIOLATION", "MISPARTITIONED");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+  private final Map<AlertReason, Counter> alerts = new EnumMap<>(AlertReason.class);
+  private final Counter commandsIssued;
+  private final Counter reclaimsConfirmed;
+  private final Counter judgementsHeld;
+  private final Counter checkFailures;
+  private final Counter registryUnavailable;
   private volatile long registryUnavailableAtMillis = -1;
-  private final Map<String, LongAdder> deadLetters = new java.util.concurrent.ConcurrentHashMap<>();
-  private final LongAdder[] delayBuckets = new LongAdder[DELAY_BUCKETS_SECONDS.length + 1];
-  private final DoubleAdder delaySumSeconds = new DoubleAdder();
+  private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  private final Timer detectionDelay;
+  private final MultiGauge locks;
+  private KafkaStreamsMetrics kafkaMeters;
 
   public WatchdogMetrics() {
     for (Outcome outcome : Outcome.values()) {
-      outcomes.put(outcome, new LongAdder());
+      outcomes.put(
+          outcome,
+          Counter.builder("lockwatch.inputs")
+              .description("Inputs (events, actions, checks) by what became of them.")
+              .tag("outcome", outcome.name())
+              .register(registry));
     }
     for (AlertReason reason : AlertReason.values()) {
-      alerts.put(reason, new LongAdder());
+      if (reason != AlertReason.UNKNOWN) {
+        alerts.put(
+            reason,
+            Counter.builder("lockwatch.alerts")
+                .description("Alerts raised, by reason.")
+                .tag("reason", reason.name())
+                .register(registry));
+      }
     }
-    for (int i = 0; i < delayBuckets.length; i++) {
-      delayBuckets[i] = new LongAdder();
+    commandsIssued =
+        Counter.builder("lockwatch.reclaims.issued")
+            .description("Reclaim commands issued.")
+            .register(registry);
+    reclaimsConfirmed =
+        Counter.builder("lockwatch.reclaims.confirmed")
+            .description("Reclaims confirmed by a trigger.")
+            .register(registry);
+    judgementsHeld =
+        Counter.builder("lockwatch.judgements.held")
+            .description("Checks skipped because a task had not processed its input to the end.")
+            .register(registry);
+    checkFailures =
+        Counter.builder("lockwatch.check.failures")
+            .description("Lock checks that threw and were filed again for a retry.")
+            .register(registry);
+    registryUnavailable =
+        Counter.builder("lockwatch.registry.unavailable")
+            .description(
+                "Records that waited because the schema registry could not be reached (never skipped).")
+            .register(registry);
+    DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
+    detectionDelay =
+        Timer.builder("lockwatch.detection.delay")
+            .description("From the moment a lock became reclaimable to its reclaim command.")
+            .serviceLevelObjectives(
+                Arrays.stream(DELAY_BUCKETS_SECONDS)
+                    .mapToObj(seconds -> Duration.ofNanos((long) (seconds * 1e9)))
+                    .toArray(Duration[]::new))
+            .register(registry);
+    locks =
+        MultiGauge.builder("lockwatch.locks")
+            .description("Locks held in this instance's stores, by status.")
+            .register(registry);
+    locksByStatus(Map.of());
+  }
+
+  /**
+   * The registry the metrics endpoint scrapes; the app binds Kafka's and the JVM's meters to it.
+   */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Binds Kafka Streams' meters (its clients' included: {@code kafka_stream_thread_process_rate},
+   * consumer lag and the rest) and the JVM's (memory, GC, threads, classes, CPU, uptime) to this
+   * registry.
+   *
+   * <p>{@link #close()} unbinds them.
+   */
+  public void bind(KafkaStreams streams) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams);
+    kafka.bindTo(registry);
+    kafkaMeters = kafka;
+  }
+
+  @Override
+  public void close() {
+    if (kafkaMeters != null) {
+      kafkaMeters.close();
+      kafkaMeters = null;
     }
+  }
+
+  /** Sets the locks-by-status gauge; statuses not given are 0. */
+  public void locksByStatus(Map<LockStatus, Long> counts) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (LockStatus status : LockStatus.values()) {
+      if (status != LockStatus.UNKNOWN) {
+        rows.add(
+            MultiGauge.Row.of(Tags.of("status", status.name()), counts.getOrDefault(status, 0L)));
+      }
+    }
+    locks.register(rows, true);
+  }
+
+  /** The registry's meters in the Prometheus text format. */
+  public String scrape() {
+    return registry.scrape();
   }
 
   /** A counter set for one task, published to these metrics when the task commits. */
@@ -59,11 +180,9 @@ public final class WatchdogMetrics {
   public final class TaskMetrics {
     private final long[] outcomeCounts = new long[Outcome.values().length];
     private final long[] alertCounts = new long[AlertReason.values().length];
-    private final long[] delayCounts = new long[delayBuckets.length];
-    private double delaySum;
+    private final List<Duration> delays = new ArrayList<>();
     private long commands;
     private long confirmed;
-    private long rejected;
     private long failedChecks;
     private boolean dirty;
 
@@ -75,20 +194,12 @@ public final class WatchdogMetrics {
       commands += transition.commands().size();
       transition
           .detectionDelay()
-          .ifPresent(
-              delay -> {
-                double seconds = Math.max(0, delay.toNanos() / 1e9);
-                delayCounts[bucketOf(seconds)]++;
-                delaySum += seconds;
-              });
+          .ifPresent(delay -> delays.add(delay.isNegative() ? Duration.ZERO : delay));
       dirty = true;
     }
 
     public void recordAlert(Alert alert) {
       alertCounts[alert.getReason().ordinal()]++;
-      if (alert.getReason() == AlertReason.RECLAIM_REJECTED) {
-        rejected++;
-      }
       dirty = true;
     }
 
@@ -109,34 +220,31 @@ public final class WatchdogMetrics {
       }
       Outcome[] outcomeValues = Outcome.values();
       for (int i = 0; i < outcomeCounts.length; i++) {
-        outcomes.get(outcomeValues[i]).add(outcomeCounts[i]);
+        if (outcomeCounts[i] > 0) {
+          outcomes.get(outcomeValues[i]).increment(outcomeCounts[i]);
+        }
       }
       AlertReason[] reasons = AlertReason.values();
       for (int i = 0; i < alertCounts.length; i++) {
-        if (alertCounts[i] > 0) {
-          alerts.get(reasons[i]).add(alertCounts[i]);
+        Counter counter = alerts.get(reasons[i]);
+        if (alertCounts[i] > 0 && counter != null) {
+          counter.increment(alertCounts[i]);
         }
       }
-      for (int i = 0; i < delayCounts.length; i++) {
-        delayBuckets[i].add(delayCounts[i]);
-      }
-      delaySumSeconds.add(delaySum);
-      commandsIssued.add(commands);
-      reclaimsConfirmed.add(confirmed);
-      reclaimsRejected.add(rejected);
-      checkFailures.add(failedChecks);
+      delays.forEach(detectionDelay::record);
+      commandsIssued.increment(commands);
+      reclaimsConfirmed.increment(confirmed);
+      checkFailures.increment(failedChecks);
       discard();
     }
 
     /** The task's uncommitted work was thrown away: so is its count. */
     public void discard() {
-      java.util.Arrays.fill(outcomeCounts, 0);
-      java.util.Arrays.fill(alertCounts, 0);
-      java.util.Arrays.fill(delayCounts, 0);
-      delaySum = 0;
+      Arrays.fill(outcomeCounts, 0);
+      Arrays.fill(alertCounts, 0);
+      delays.clear();
       commands = 0;
       confirmed = 0;
-      rejected = 0;
       failedChecks = 0;
       dirty = false;
     }
@@ -144,17 +252,27 @@ public final class WatchdogMetrics {
 
   /** Checks that threw and were filed again for a retry. */
   public long checkFailures() {
-    return checkFailures.sum();
+    return (long) checkFailures.count();
   }
 
   public void deadLettered(String reason) {
-    deadLetters.computeIfAbsent(reason, key -> new LongAdder()).increment();
+    deadLetterCounter(reason).increment();
+  }
+
+  private Counter deadLetterCounter(String reason) {
+    return deadLetters.computeIfAbsent(
+        reason,
+        key ->
+            Counter.builder("lockwatch.dead.letters")
+                .description("Inputs sent to the dead-letter topic, by reason.")
+                .tag("reason", key)
+                .register(registry));
   }
 
   /** Inputs sent to the dead-letter topic, by reason class. */
   public Map<String, Long> deadLetters() {
-    Map<String, Long> counts = new java.util.TreeMap<>();
-    deadLetters.forEach((reason, count) -> counts.put(reason, count.sum()));
+    Map<String, Long> counts = new TreeMap<>();
+    deadLetters.forEach((reason, count) -> counts.put(reason, (long) count.count()));
     return counts;
   }
 
@@ -165,7 +283,7 @@ public final class WatchdogMetrics {
 
   /** Records that could not be decoded because the schema registry could not be reached. */
   public long registryUnavailableTotal() {
-    return registryUnavailable.sum();
+    return (long) registryUnavailable.count();
   }
 
   /** When a record last waited for an unreachable registry (epoch millis), or -1. */
@@ -179,47 +297,37 @@ public final class WatchdogMetrics {
 
   /** Checks skipped because the task had not processed its input to the end. */
   public long judgementsHeld() {
-    return judgementsHeld.sum();
-  }
-
-  private static int bucketOf(double seconds) {
-    int bucket = 0;
-    while (bucket < DELAY_BUCKETS_SECONDS.length && seconds > DELAY_BUCKETS_SECONDS[bucket]) {
-      bucket++;
-    }
-    return bucket;
+    return (long) judgementsHeld.count();
   }
 
   public long outcomes(Outcome outcome) {
-    return outcomes.get(outcome).sum();
+    return (long) outcomes.get(outcome).count();
   }
 
   public long alerts(AlertReason reason) {
-    return alerts.get(reason).sum();
+    Counter counter = alerts.get(reason);
+    return counter == null ? 0 : (long) counter.count();
   }
 
   public long commandsIssued() {
-    return commandsIssued.sum();
+    return (long) commandsIssued.count();
   }
 
   public long reclaimsConfirmed() {
-    return reclaimsConfirmed.sum();
+    return (long) reclaimsConfirmed.count();
   }
 
+  /** Reclaims rejected by a trigger: the RECLAIM_REJECTED alerts. */
   public long reclaimsRejected() {
-    return reclaimsRejected.sum();
+    return alerts(AlertReason.RECLAIM_REJECTED);
   }
 
-  /** Counts per delay bucket (the last one is above every bound), not cumulative. */
-  public long[] delayBucketCounts() {
-    long[] counts = new long[delayBuckets.length];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = delayBuckets[i].sum();
-    }
-    return counts;
+  /** Reclaim commands issued for a frozen heartbeat, with their detection delay. */
+  public long delayCount() {
+    return detectionDelay.count();
   }
 
   public double delaySumSeconds() {
-    return delaySumSeconds.sum();
+    return detectionDelay.totalTime(java.util.concurrent.TimeUnit.SECONDS);
   }
 }

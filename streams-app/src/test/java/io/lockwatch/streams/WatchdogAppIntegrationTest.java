@@ -151,7 +151,8 @@ class WatchdogAppIntegrationTest {
         .contains("lockwatch_reclaims_issued_total 1")
         .contains("lockwatch_locks{status=\"RECLAIM_PENDING\"} 1")
         .contains("lockwatch_detection_delay_seconds_count 1")
-        .contains("kafka_stream_thread_process_rate");
+        .contains("kafka_stream_thread_process_rate")
+        .contains("jvm_memory_used_bytes");
   }
 
   @Test

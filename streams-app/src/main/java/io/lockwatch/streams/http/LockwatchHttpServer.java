@@ -189,7 +189,8 @@ public final class LockwatchHttpServer implements AutoCloseable {
         send(
             exchange, state == KafkaStreams.State.RUNNING && !waitingForRegistry ? 200 : 503, body);
       } else if (path.equals("/metrics")) {
-        sendText(exchange, PrometheusText.render(streams.metrics(), metrics, locksByStatus()));
+        metrics.locksByStatus(locksByStatus());
+        sendText(exchange, metrics.scrape());
       } else if (path.equals("/locks")) {
         listLocks(exchange, query);
       } else if (path.startsWith("/locks/") && path.length() > "/locks/".length()) {
