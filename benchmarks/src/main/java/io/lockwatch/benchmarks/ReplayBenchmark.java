@@ -176,7 +176,9 @@ final class ReplayBenchmark {
         null,
         null,
         Selection.ALL,
-        new HistoryFold(new LockStateMachine(WatchPolicy.builder().missedBeats(3).build())),
+        new HistoryFold(
+            new LockStateMachine(WatchPolicy.builder().missedBeats(3).build()),
+            HistoryFold.Judgements.AT_DUE_TIME),
         (entry, fold) -> count.incrementAndGet());
     check(count.get(), events);
     return count.get();

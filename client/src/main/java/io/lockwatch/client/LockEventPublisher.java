@@ -188,11 +188,11 @@ public final class LockEventPublisher implements AutoCloseable {
             });
     CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
     try {
-      // The record's timestamp is the event's own time, so that history tools can seek by it
-      // (offsetsForTimes) and order a timeline by it.
+      // No record timestamp of the event's own: Lockwatch's topic takes the broker's append time
+      // (when Lockwatch observed it), and a holder's fast clock must not get its events refused
+      // (message.timestamp.after.max.ms). The event keeps its occurredAt for the audit.
       producer.send(
-          new ProducerRecord<>(
-              topic, null, event.getOccurredAt().toEpochMilli(), event.getLockId(), event),
+          new ProducerRecord<>(topic, null, null, event.getLockId(), event),
           (metadata, error) -> {
             if (error != null) {
               result.completeExceptionally(error);

@@ -2,6 +2,7 @@ package io.lockwatch.devtools;
 
 import io.lockwatch.cli.ConnectionOptions;
 import io.lockwatch.cli.TimeParser;
+import io.lockwatch.cli.UsageException;
 import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.client.ReclaimTrigger;
 import io.lockwatch.client.filelock.FileLockDirectory;
@@ -118,7 +119,7 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (nodes < 1 || lockCount < 1) {
-      throw new IllegalArgumentException("--nodes and --locks must be at least 1");
+      throw new UsageException("--nodes and --locks must be at least 1");
     }
     Duration beat = TimeParser.duration(interval);
     Duration runFor = TimeParser.duration(duration);
@@ -128,8 +129,7 @@ public final class SimulateCommand implements Callable<Integer> {
     for (String value : skews) {
       String[] parts = value.split("=", 2);
       if (parts.length != 2) {
-        throw new IllegalArgumentException(
-            "--skew wants NODE=OFFSET, e.g. node-4=+5m, not " + value);
+        throw new UsageException("--skew wants NODE=OFFSET, e.g. node-4=+5m, not " + value);
       }
       Duration offset = TimeParser.duration(parts[1].replaceFirst("^[+-]", ""));
       skew.put(parts[0], parts[1].startsWith("-") ? offset.negated() : offset);
@@ -324,14 +324,14 @@ public final class SimulateCommand implements Callable<Integer> {
         .findFirst()
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
+                new UsageException(
                     "No node " + name + " (nodes are node-1 to node-" + fleet.size() + ")"));
   }
 
   private static String[] split(String value, String separator, String usage) {
     int at = value.indexOf(separator);
     if (at <= 0 || at == value.length() - 1) {
-      throw new IllegalArgumentException(usage + ", not " + value);
+      throw new UsageException(usage + ", not " + value);
     }
     return new String[] {value.substring(0, at), value.substring(at + 1)};
   }

@@ -4,6 +4,13 @@ import io.lockwatch.schemas.registry.RegistryException;
 import io.lockwatch.schemas.serde.AvroSerdeException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.KafkaException;
@@ -39,12 +46,15 @@ final class CliErrors
     if (verbose(parseResult)) {
       cause.printStackTrace(err);
     }
-    return cause instanceof ConfigException || cause instanceof IllegalArgumentException
+    return cause instanceof ConfigException || cause instanceof UsageException
         ? ExitCodes.USAGE
         : ExitCodes.FAILED;
   }
 
   static String describe(Throwable cause) {
+    if (cause instanceof FileSystemException file) {
+      return fileProblem(file);
+    }
     String message = cause.getMessage();
     if (message == null || message.isBlank()) {
       message = cause.getClass().getSimpleName();
@@ -63,6 +73,26 @@ final class CliErrors
     int newline = message.indexOf('\n');
     String firstLine = newline < 0 ? message : message.substring(0, newline) + " (more with -v)";
     return prefix + firstLine;
+  }
+
+  /** The JDK's file exceptions carry the path alone as their message: say what went wrong. */
+  private static String fileProblem(FileSystemException e) {
+    String what =
+        e instanceof NoSuchFileException
+            ? "no such file or directory"
+            : e instanceof AccessDeniedException
+                ? "permission denied"
+                : e instanceof FileAlreadyExistsException
+                    ? "already exists"
+                    : e instanceof NotDirectoryException
+                        ? "not a directory"
+                        : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    String where = e.getFile() != null ? e.getFile() : String.valueOf(e.getMessage());
+    Path parent = e.getFile() == null ? null : Path.of(e.getFile()).toAbsolutePath().getParent();
+    if (e instanceof NoSuchFileException && parent != null && !Files.isDirectory(parent)) {
+      what = "its directory " + parent + " does not exist";
+    }
+    return "cannot use " + where + ": " + what;
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -67,11 +67,11 @@ public final class ConnectionOptions {
     LockwatchConfig config = settings();
     Map<String, Object> client = config.clientConfig();
     if (!client.containsKey("bootstrap.servers")) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "Where is Kafka? Give --bootstrap-servers, LOCKWATCH_KAFKA_BOOTSTRAP_SERVERS or bootstrap.servers in --config");
     }
     if (!client.containsKey(RegistryClientConfig.URL)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "Where is the schema registry? Give --registry-url, LOCKWATCH_KAFKA_SCHEMA_REGISTRY_URL or "
               + RegistryClientConfig.URL
               + " in --config");

@@ -54,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
     WindowOptions.Window window = windowOptions.window(output.zone(), Instant.now());
     Selection selection = selectionOptions.selection();
     if (selection.node().isPresent()) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "export selects by --lock or --prefix (a node's story needs its locks' whole history)");
     }
     History history =

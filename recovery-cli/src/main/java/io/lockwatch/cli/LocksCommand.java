@@ -117,7 +117,7 @@ public final class LocksCommand implements Callable<Integer> {
     if (response.statusCode() != 200) {
       String message = body.path("error").asText(response.body());
       throw (response.statusCode() == 400
-          ? new IllegalArgumentException(message)
+          ? new UsageException(message)
           : new IOException("Lockwatch's API answered " + response.statusCode() + ": " + message));
     }
     JsonNode locks = body.isArray() ? body : body.path("locks");

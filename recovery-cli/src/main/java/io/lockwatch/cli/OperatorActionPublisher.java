@@ -31,7 +31,7 @@ final class OperatorActionPublisher {
       String commandId)
       throws Exception {
     if (token < 0) {
-      throw new IllegalArgumentException("--token must be a fencing token (0 or more)");
+      throw new UsageException("--token must be a fencing token (0 or more)");
     }
     Map<String, Object> config = new HashMap<>(connection.config().clientConfig());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +54,7 @@ final class OperatorActionPublisher {
     ContractLimits.violation(action)
         .ifPresent(
             violation -> {
-              throw new IllegalArgumentException("Operator action refused: " + violation);
+              throw new UsageException("Operator action refused: " + violation);
             });
     try (KafkaProducer<String, OperatorAction> producer =
         new KafkaProducer<>(

@@ -58,7 +58,7 @@ public final class PostmortemCommand implements Callable<Integer> {
     if (selection.lockId().isEmpty()
         && selection.node().isEmpty()
         && selection.prefix().isEmpty()) {
-      throw new IllegalArgumentException("Say which locks: --lock, --prefix or --node");
+      throw new UsageException("Say which locks: --lock, --prefix or --node");
     }
     LockwatchConfig settings = source.settings();
     WindowOptions.Window window = windowOptions.window(output.zone(), Instant.now());

@@ -49,7 +49,7 @@ public final class TimeParser {
       LocalDate day = date != null ? date : LocalDate.ofInstant(now, zone);
       return LocalTime.parse(value).atDate(day).atZone(zone).toInstant();
     } catch (DateTimeException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a time; " + INSTANT_FORMS);
+      throw new UsageException("'" + text + "' is not a time; " + INSTANT_FORMS);
     }
   }
 
@@ -66,16 +66,20 @@ public final class TimeParser {
     Duration total = Duration.ZERO;
     int end = 0;
     while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-              });
+      try {
+        long amount = Long.parseLong(matcher.group(1));
+        total =
+            total.plus(
+                switch (matcher.group(2)) {
+                  case "ms" -> Duration.ofMillis(amount);
+                  case "s" -> Duration.ofSeconds(amount);
+                  case "m" -> Duration.ofMinutes(amount);
+                  case "h" -> Duration.ofHours(amount);
+                  default -> Duration.ofDays(amount);
+                });
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new UsageException("'" + text + "' is too long a duration");
+      }
       end = matcher.end();
     }
     if (end == 0 || end != value.length()) {
@@ -84,8 +88,8 @@ public final class TimeParser {
     return total;
   }
 
-  private static IllegalArgumentException durationError(String text) {
-    return new IllegalArgumentException(
+  private static UsageException durationError(String text) {
+    return new UsageException(
         "'" + text + "' is not a duration; expected e.g. 20m, 90s, 1h30m or PT20M");
   }
 }

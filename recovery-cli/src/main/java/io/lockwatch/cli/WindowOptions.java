@@ -41,22 +41,29 @@ public final class WindowOptions {
       description = "The day of times given without one, yyyy-MM-dd (default: today in --zone).")
   LocalDate date;
 
+  private static final Duration LONGEST_WINDOW = Duration.ofDays(36_500);
+
   /** The window as typed; either end may be null (open). */
   public record Window(Instant from, Instant to) {}
 
   public Window window(ZoneId zone, Instant now) {
     if (around != null) {
       if (from != null || to != null) {
-        throw new IllegalArgumentException("Give --around or --from/--to, not both");
+        throw new UsageException("Give --around or --from/--to, not both");
       }
       Instant centre = TimeParser.instant(around, zone, date, now);
-      Duration half = TimeParser.duration(width).dividedBy(2);
+      Duration window = TimeParser.duration(width);
+      if (window.isZero() || window.isNegative() || window.compareTo(LONGEST_WINDOW) > 0) {
+        throw new UsageException(
+            "--window must be more than 0 and at most 36500d (100 years), not " + width);
+      }
+      Duration half = window.dividedBy(2);
       return new Window(centre.minus(half), centre.plus(half));
     }
     Instant start = from == null ? null : TimeParser.instant(from, zone, date, now);
     Instant end = to == null ? null : TimeParser.instant(to, zone, date, now);
     if (start != null && end != null && !start.isBefore(end)) {
-      throw new IllegalArgumentException("--from must be before --to");
+      throw new UsageException("--from must be before --to");
     }
     return new Window(start, end);
   }

@@ -1,5 +1,6 @@
 package io.lockwatch.cli;
 
+import io.lockwatch.cli.history.RecordedTopics;
 import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.client.ReclaimOutcomes;
 import io.lockwatch.core.WatchPolicy;
@@ -14,6 +15,7 @@ import io.lockwatch.streams.JudgementGate;
 import io.lockwatch.streams.LockwatchStreamsConfig;
 import io.lockwatch.streams.LockwatchTopology;
 import io.lockwatch.streams.WatchdogMetrics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -72,7 +73,6 @@ final class RecordedIncident {
 
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, LockEvent> input;
-  private final LockEventPublisher publisher;
   private final KafkaProducer<byte[], byte[]> copier;
   private Instant clock;
 
@@ -82,7 +82,7 @@ final class RecordedIncident {
     clientConfig.putAll(TopicCatalog.namedWithPrefix("incident-" + UUID.randomUUID()));
     this.catalog = TopicCatalog.fromConfig(clientConfig);
     try (Admin admin = Admin.create(stack.kafka().adminConfig())) {
-      admin.createTopics(catalog.newTopics(3, Optional.empty())).all().get(30, TimeUnit.SECONDS);
+      RecordedTopics.create(admin, catalog, 3);
     }
     Properties props = new Properties();
     props.putAll(LockwatchStreamsConfig.streamsDefaults(catalog));
@@ -105,7 +105,6 @@ final class RecordedIncident {
             catalog.lockEvents().name(),
             new StringSerializer(),
             catalog.lockEvents().valueSerde().serializer());
-    publisher = LockEventPublisher.create(clientConfig, NODE_3);
     copier =
         new KafkaProducer<>(clientConfig, new ByteArraySerializer(), new ByteArraySerializer());
   }
@@ -178,7 +177,6 @@ final class RecordedIncident {
   }
 
   private void close() throws Exception {
-    publisher.close();
     copier.close();
     driver.close();
   }
@@ -225,7 +223,16 @@ final class RecordedIncident {
 
   private void send(LockEvent event) throws Exception {
     advanceTo(event.getOccurredAt());
-    publisher.publish(event).get(30, TimeUnit.SECONDS);
+    String topic = catalog.lockEvents().name();
+    copier
+        .send(
+            new ProducerRecord<>(
+                topic,
+                null,
+                clock.toEpochMilli(),
+                event.getLockId().getBytes(StandardCharsets.UTF_8),
+                catalog.lockEvents().valueSerde().serializer().serialize(topic, event)))
+        .get(30, TimeUnit.SECONDS);
     input.pipeInput(event.getLockId(), event, event.getOccurredAt());
     copyOutputs();
   }

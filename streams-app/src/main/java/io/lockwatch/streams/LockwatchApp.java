@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -148,6 +154,7 @@ public final class LockwatchApp implements AutoCloseable {
             topics.newTopics(config.topicPartitions(), config.topicReplicationFactor()));
       }
       int inputPartitions = inputPartitions(clientConfig, topics);
+      InputClock inputClock = inputClock(clientConfig, topics);
       registerSchemas(topics, clientConfig, config.schemaCompatibility());
       WatchdogMetrics metrics = new WatchdogMetrics();
       LockwatchHttpServer http;
@@ -197,7 +204,8 @@ public final class LockwatchApp implements AutoCloseable {
                   metrics,
                   LockwatchStreamsConfig.cacheLockState(
                       String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))),
-                  inputPartitions),
+                  inputPartitions,
+                  inputClock),
               props);
       opened.push(streams);
       metrics.bind(streams);
@@ -267,6 +275,52 @@ public final class LockwatchApp implements AutoCloseable {
     LOG.error("Kafka Streams failed; shutting down this instance", exception);
     failed = true;
     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  }
+
+  /**
+   * Input topics whose records the broker stamps (LogAppendTime) are judged on those stamps, which
+   * history can read back; topics a user created with producer timestamps (CreateTime) are judged
+   * on the app's clock, and history can then only approximate it: said once, at start.
+   */
+  private static InputClock inputClock(Map<String, Object> clientConfig, TopicCatalog topics) {
+    List<String> names = List.of(topics.lockEvents().name(), topics.operatorActions().name());
+    try (Admin admin = Admin.create(clientConfig)) {
+      Map<ConfigResource, Config> configs =
+          admin
+              .describeConfigs(
+                  names.stream()
+                      .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                      .toList())
+              .all()
+              .get(30, TimeUnit.SECONDS);
+      List<String> producerStamped = new ArrayList<>();
+      configs.forEach(
+          (resource, config) -> {
+            ConfigEntry type = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (type == null || !TimestampType.LOG_APPEND_TIME.name.equals(type.value())) {
+              producerStamped.add(resource.name());
+            }
+          });
+      if (producerStamped.isEmpty()) {
+        LOG.info("Inputs are judged on the broker's append time (LogAppendTime)");
+        return InputClock.APPEND_TIME;
+      }
+      LOG.warn(
+          "{} keep the producers' timestamps (message.timestamp.type=CreateTime): inputs are judged"
+              + " on this app's clock when processed, which history cannot read back, so `lockwatch"
+              + " at` and postmortems fold on the holders' clocks and a skewed holder shifts them."
+              + " Set message.timestamp.type=LogAppendTime on {} (kafka-configs --alter"
+              + " --add-config) and restart.",
+          producerStamped,
+          producerStamped);
+      return InputClock.PROCESSING_TIME;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing the input topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "Cannot describe the input topics' settings: " + e.getMessage(), e);
+    }
   }
 
   /** The partition count of the inputs, which must be co-partitioned (checked here). */

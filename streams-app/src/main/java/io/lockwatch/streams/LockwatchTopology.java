@@ -82,6 +82,34 @@ public final class LockwatchTopology {
       WatchdogMetrics metrics,
       boolean cacheLockState,
       int inputPartitions) {
+    return build(
+        topics,
+        policy,
+        checkInterval,
+        gate,
+        metrics,
+        cacheLockState,
+        inputPartitions,
+        InputClock.PROCESSING_TIME);
+  }
+
+  /**
+   * The topology, observing inputs on {@code inputClock}.
+   *
+   * @param inputPartitions the partition count of the input topics; 0 checks nothing
+   * @param inputClock which time an input was observed at: its record time on input topics whose
+   *     timestamps the broker sets, else the app's wall clock
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Topology build(
+      TopicCatalog topics,
+      WatchPolicy policy,
+      Duration checkInterval,
+      JudgementGate gate,
+      WatchdogMetrics metrics,
+      boolean cacheLockState,
+      int inputPartitions,
+      InputClock inputClock) {
     Topology topology = new Topology();
     topology.addSource(
         LOCK_EVENTS_SOURCE,
@@ -113,6 +141,7 @@ public final class LockwatchTopology {
                 metrics,
                 topics.lockEvents().name(),
                 inputPartitions,
+                inputClock,
                 names),
         LOCK_EVENTS_SOURCE,
         OPERATOR_ACTIONS_SOURCE);

@@ -90,10 +90,15 @@ public final class LockFold {
    * @return how many scheduled checks were taken from the schedule
    */
   public int runDueChecks(Instant now, int limit) {
-    return schedule.visitDue(now, limit, check -> check(check, now));
+    return schedule.visitDue(now, limit, check -> runCheck(check, now));
   }
 
-  private void check(CheckSchedule.Check check, Instant now) {
+  /**
+   * Runs one check already taken from the schedule, judged at {@code now}, as {@link #runDueChecks}
+   * runs each: for a fold that decides itself when a check ran (history, from the app's recorded
+   * judgements).
+   */
+  public void runCheck(CheckSchedule.Check check, Instant now) {
     String lockId = check.lockId();
     LockStatus before;
     Transition transition;

@@ -130,7 +130,7 @@ public final class ExportFile {
           }
         }
       }
-      return new History.ReadSummary(read, handed, 0, null);
+      return new History.ReadSummary(read, handed, 0, java.util.List.of(), 0);
     };
   }
 
@@ -152,10 +152,10 @@ public final class ExportFile {
       return new DataFileReader<>(
           file.toFile(), new SpecificDatumReader<GenericRecord>(null, SCHEMA));
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      throw new IllegalArgumentException("No such file: " + file);
+      throw new NoSuchFileException(file.toString());
     } catch (IOException | AvroRuntimeException e) {
-      throw new IllegalArgumentException(
-          file + " is not a Lockwatch export (an Avro container file): " + e.getMessage());
+      throw new IOException(
+          file + " is not a Lockwatch export (an Avro container file): " + e.getMessage(), e);
     }
   }
 }

@@ -14,6 +14,28 @@ public interface History {
   ReadSummary read(Instant from, Instant to, Selection selection, Consumer<Entry> sink)
       throws Exception;
 
-  /** What a read went through. */
-  record ReadSummary(long recordsRead, long entries, long undecodable, String firstProblem) {}
+  /**
+   * What a read went through.
+   *
+   * @param undecodable records that are not valid input (not the wire format, an id the registry
+   *     does not know, a body that does not decode): skipped, counted and listed
+   * @param problems the first {@value #LISTED_PROBLEMS} of them, each with topic, partition, offset
+   *     and reason
+   * @param producerStamped input records stamped by their producer (CreateTime) rather than by the
+   *     broker: folded on the producer's clock, which the app did not judge with
+   */
+  record ReadSummary(
+      long recordsRead,
+      long entries,
+      long undecodable,
+      java.util.List<String> problems,
+      long producerStamped) {
+
+    public ReadSummary {
+      problems = java.util.List.copyOf(problems);
+    }
+  }
+
+  /** How many bad records a summary lists by location. */
+  int LISTED_PROBLEMS = 20;
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Owns the consumer of a history read on a thread of its own: polls the partitions the merge has
@@ -244,14 +245,19 @@ final class HistoryFetcher {
     final List<ConsumerRecord<byte[], byte[]>> records;
     List<Entry> entries;
     long undecodable;
-    String problem;
+    long producerStamped;
+    final List<String> problems = new ArrayList<>();
 
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
       this.partition = partition;
       this.records = records;
     }
 
-    /** Decodes the records of the selected locks; a record that does not decode is counted. */
+    /**
+     * Decodes the records of the selected locks. A record that is not valid input is counted and
+     * listed; a registry that cannot be reached fails the read (a history with holes would be told
+     * as the truth).
+     */
     void decode(HistoryFetcher fetcher) {
       if (entries != null) {
         return;
@@ -264,17 +270,26 @@ final class HistoryFetcher {
           continue;
         }
         try {
-          entries.add(
+          Entry entry =
               Entry.of(
                   Instant.ofEpochMilli(record.timestamp()),
                   topic,
                   record.partition(),
                   record.offset(),
-                  decoder.decode(topic, record.partition(), record.offset(), record.value())));
+                  decoder.decode(topic, record.partition(), record.offset(), record.value()));
+          if (record.timestampType() != TimestampType.LOG_APPEND_TIME
+              && (entry.kind() == Entry.Kind.EVENT || entry.kind() == Entry.Kind.ACTION)) {
+            producerStamped++;
+          }
+          entries.add(entry);
         } catch (AvroSerdeException e) {
+          if (e.kind() == AvroSerdeException.Kind.REGISTRY_FAILURE) {
+            throw e;
+          }
           undecodable++;
-          if (problem == null) {
-            problem = e.getMessage();
+          if (problems.size() < History.LISTED_PROBLEMS) {
+            problems.add(
+                topic + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
           }
         }
       }

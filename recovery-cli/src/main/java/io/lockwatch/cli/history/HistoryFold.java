@@ -2,6 +2,7 @@ package io.lockwatch.cli.history;
 
 import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.fold.CheckSchedule;
 import io.lockwatch.core.fold.InMemoryCheckSchedule;
 import io.lockwatch.core.fold.LockFold;
 import io.lockwatch.events.LockState;
@@ -17,18 +18,44 @@ import java.util.TreeMap;
 
 /**
  * Every lock's state, folded from its history by the streams app's own {@link LockFold}: lock
- * events and operator actions are applied at their record time, and each lock is checked when its
- * check falls due, the app's punctuation at its earliest. Alerts and reclaim commands on the topics
- * are the app's output; they are not folded, and {@code replay} shows them as recorded.
+ * events and operator actions are applied at their record time (the broker's append time, the time
+ * the app judged them at), and each lock is checked when the app checked it.
+ *
+ * <p>When the app checked a lock is in the log: a check that changes anything (a stale lock, a
+ * reclaim command, an unconfirmed reclaim) always leaves an alert or a command stamped with the
+ * time the app judged. So a check that would change the lock waits for the app's recorded output
+ * about that lock and is run at its time ({@link Judgements#AS_RECORDED}); until then the lock is
+ * as the app had it: not yet judged (the app lagged, was restarting, or has not run). A check that
+ * changes nothing runs when it falls due. Alerts and reclaim commands are the app's output: they
+ * are not re-derived, and {@code replay} shows them as recorded.
  */
 public final class HistoryFold {
   private final Map<String, LockState> states = new HashMap<>();
   private final InMemoryCheckSchedule schedule = new InMemoryCheckSchedule();
+  // Due checks that would change their lock, waiting for the app's judgement, by lock.
+  private final Map<String, CheckSchedule.Check> awaitingJudgement = new HashMap<>();
   private final List<String> failedChecks = new ArrayList<>();
+  private final LockStateMachine machine;
+  private final Judgements judgements;
   private final LockFold fold;
   private LockFold.Outcomes listener = (lockId, before, transition, now) -> {};
 
+  /** When the fold runs a check that changes its lock. */
+  public enum Judgements {
+    /** When the app's recorded alert or command about the lock says it judged it. */
+    AS_RECORDED,
+    /** When the check falls due (the app's punctuation at its earliest): no outputs needed. */
+    AT_DUE_TIME
+  }
+
+  /** A fold that takes judgement times from the app's recorded outputs. */
   public HistoryFold(LockStateMachine machine) {
+    this(machine, Judgements.AS_RECORDED);
+  }
+
+  public HistoryFold(LockStateMachine machine, Judgements judgements) {
+    this.machine = machine;
+    this.judgements = judgements;
     this.fold =
         new LockFold(
             machine,
@@ -75,20 +102,83 @@ public final class HistoryFold {
    */
   public Optional<Transition> apply(Entry entry) {
     advanceTo(entry.time());
+    String lockId = entry.lockId();
     return switch (entry.kind()) {
-      case EVENT -> Optional.of(fold.onEvent(entry.lockId(), entry.event(), entry.time()));
-      case ACTION -> Optional.of(fold.onAction(entry.lockId(), entry.action(), entry.time()));
-      default -> Optional.empty();
+      case EVENT -> {
+        settleQuietCheck(lockId);
+        yield Optional.of(fold.onEvent(lockId, entry.event(), entry.time()));
+      }
+      case ACTION -> {
+        settleQuietCheck(lockId);
+        yield Optional.of(fold.onAction(lockId, entry.action(), entry.time()));
+      }
+      case ALERT, COMMAND -> {
+        // The app spoke about this lock at this time: a check it owed was run then.
+        CheckSchedule.Check owed = awaitingJudgement.remove(lockId);
+        if (owed != null) {
+          fold.runCheck(owed, entry.time());
+        }
+        yield Optional.empty();
+      }
     };
   }
 
-  /** Runs every check due at or before {@code now}, each at the time it falls due. */
+  /** Runs every check due at or before {@code now} that the fold can run by then. */
   public void advanceTo(Instant now) {
     for (Optional<Instant> due = schedule.nextDue();
         due.isPresent() && !due.get().isAfter(now);
         due = schedule.nextDue()) {
-      fold.runDueChecks(due.get(), Integer.MAX_VALUE);
+      Instant at = due.get();
+      if (judgements == Judgements.AT_DUE_TIME) {
+        fold.runDueChecks(at, Integer.MAX_VALUE);
+      } else {
+        schedule.visitDue(at, Integer.MAX_VALUE, this::runOrAwait);
+      }
     }
+  }
+
+  private void runOrAwait(CheckSchedule.Check check) {
+    if (changesNothing(check)) {
+      fold.runCheck(check, check.at());
+    } else {
+      // At most one owed check per lock: a later one supersedes an earlier one.
+      awaitingJudgement.merge(
+          check.lockId(),
+          check,
+          (earlier, later) -> earlier.at().isAfter(later.at()) ? earlier : later);
+    }
+  }
+
+  /**
+   * Before an input, the app had not judged the lock (it would have said so): a check owed that
+   * changes nothing now (the input's predecessor renewed the lock) ran quietly before it.
+   */
+  private void settleQuietCheck(String lockId) {
+    CheckSchedule.Check owed = awaitingJudgement.get(lockId);
+    if (owed != null && changesNothing(owed)) {
+      awaitingJudgement.remove(lockId);
+      fold.runCheck(owed, owed.at());
+    }
+  }
+
+  /** Whether running {@code check} at its due time would leave no trace in the app's outputs. */
+  private boolean changesNothing(CheckSchedule.Check check) {
+    LockState state = states.get(check.lockId());
+    if (state == null
+        || state.getNextCheckAt() == null
+        || state.getNextCheckAt().isAfter(check.at())) {
+      return true; // superseded: the fold drops it
+    }
+    Transition dryRun;
+    try {
+      dryRun = machine.onCheck(LockState.newBuilder(state).build(), check.at());
+    } catch (RuntimeException e) {
+      return true; // the fold reports it
+    }
+    return dryRun.alerts().isEmpty()
+        && dryRun.commands().isEmpty()
+        && !dryRun.publish()
+        && (dryRun.state() == null || dryRun.state().getStatus() == state.getStatus());
   }
 
   /** The lock's state as folded so far, or null for a lock never seen. */
@@ -99,6 +189,16 @@ public final class HistoryFold {
   /** Every lock's state as folded so far, by lock id. */
   public Map<String, LockState> states() {
     return new TreeMap<>(states);
+  }
+
+  /**
+   * Locks with a check due that would change them and that the app had not judged by the fold's
+   * time, with when it fell due.
+   */
+  public Map<String, Instant> awaitingJudgement() {
+    Map<String, Instant> due = new TreeMap<>();
+    awaitingJudgement.forEach((lockId, check) -> due.put(lockId, check.at()));
+    return due;
   }
 
   /** Checks that threw while folding (the rules could not judge a state), at most 100. */

@@ -25,7 +25,8 @@ final class HistoryMerge {
   private long read;
   private long handed;
   private long undecodable;
-  private String firstProblem;
+  private long producerStamped;
+  private final java.util.List<String> problems = new java.util.ArrayList<>();
 
   @SuppressWarnings("unchecked")
   HistoryMerge(HistoryFetcher fetcher, ReadProgress progress) {
@@ -75,7 +76,7 @@ final class HistoryMerge {
       progress.update(handoff.consumed());
     }
     progress.finish();
-    return new History.ReadSummary(read, handed, undecodable, firstProblem);
+    return new History.ReadSummary(read, handed, undecodable, problems, producerStamped);
   }
 
   private static TimeoutException rethrow(Throwable failure) {
@@ -94,8 +95,11 @@ final class HistoryMerge {
     int i = batch.partition;
     read += batch.records.size();
     undecodable += batch.undecodable;
-    if (firstProblem == null) {
-      firstProblem = batch.problem;
+    producerStamped += batch.producerStamped;
+    for (String problem : batch.problems) {
+      if (problems.size() < History.LISTED_PROBLEMS) {
+        problems.add(problem);
+      }
     }
     released[i] += batch.records.size() - batch.entries.size();
     if (batch.entries.isEmpty()) {

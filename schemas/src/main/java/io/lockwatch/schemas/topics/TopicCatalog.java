@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -59,13 +60,38 @@ public final class TopicCatalog {
 
   private TopicCatalog(Map<String, ?> config, SchemaRegistry registry) {
     this.registry = registry;
-    this.lockEvents = avroTopic(config, "lock-events", LockEvent.class, CleanupPolicy.DELETE);
-    this.lockState = avroTopic(config, "lock-state", LockState.class, CleanupPolicy.COMPACT);
-    this.alerts = avroTopic(config, "alerts", Alert.class, CleanupPolicy.DELETE);
+    // Inputs are stamped by the broker: their time is when Lockwatch observed them, the one clock
+    // the app judges with and history folds on. Outputs carry the time the app judged.
+    this.lockEvents =
+        avroTopic(
+            config,
+            "lock-events",
+            LockEvent.class,
+            CleanupPolicy.DELETE,
+            TimestampType.LOG_APPEND_TIME);
+    this.lockState =
+        avroTopic(
+            config,
+            "lock-state",
+            LockState.class,
+            CleanupPolicy.COMPACT,
+            TimestampType.CREATE_TIME);
+    this.alerts =
+        avroTopic(config, "alerts", Alert.class, CleanupPolicy.DELETE, TimestampType.CREATE_TIME);
     this.reclaimCommands =
-        avroTopic(config, "reclaim-commands", ReclaimCommand.class, CleanupPolicy.DELETE);
+        avroTopic(
+            config,
+            "reclaim-commands",
+            ReclaimCommand.class,
+            CleanupPolicy.DELETE,
+            TimestampType.CREATE_TIME);
     this.operatorActions =
-        avroTopic(config, "operator-actions", OperatorAction.class, CleanupPolicy.DELETE);
+        avroTopic(
+            config,
+            "operator-actions",
+            OperatorAction.class,
+            CleanupPolicy.DELETE,
+            TimestampType.LOG_APPEND_TIME);
     // Dead letters keep the original bytes untouched: whatever could not be read stays readable
     // later.
     this.deadLetter =
@@ -73,7 +99,8 @@ public final class TopicCatalog {
             name(config, "dead-letter"),
             Serdes.ByteArray(),
             Serdes.ByteArray(),
-            CleanupPolicy.DELETE);
+            CleanupPolicy.DELETE,
+            TimestampType.CREATE_TIME);
   }
 
   /**
@@ -139,10 +166,14 @@ public final class TopicCatalog {
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avroTopic(
-      Map<String, ?> config, String role, Class<V> type, CleanupPolicy cleanup) {
+      Map<String, ?> config,
+      String role,
+      Class<V> type,
+      CleanupPolicy cleanup,
+      TimestampType timestampType) {
     Serde<V> values = AvroSerde.forType(type, registry);
     values.configure(config, false);
-    return new Topic<>(name(config, role), Serdes.String(), values, cleanup);
+    return new Topic<>(name(config, role), Serdes.String(), values, cleanup, timestampType);
   }
 
   private static String name(Map<String, ?> config, String role) {

@@ -14,6 +14,7 @@ import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.contract.LockPartitioner;
+import io.lockwatch.streams.InputClock;
 import io.lockwatch.streams.JudgementGate;
 import io.lockwatch.streams.WatchdogMetrics;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public final class WatchdogProcessor
   private final WatchdogMetrics metrics;
   private final String lockEventsTopic;
   private final int inputPartitions;
+  private final InputClock inputClock;
   private final Names names;
   private final Map<String, CheckFailures> failingChecks = new HashMap<>();
   private final Map<String, Instant> misplacedAlertedAt = new HashMap<>();
@@ -93,6 +95,7 @@ public final class WatchdogProcessor
       WatchdogMetrics metrics,
       String lockEventsTopic,
       int inputPartitions,
+      InputClock inputClock,
       Names names) {
     this.machine = machine;
     this.checkInterval = checkInterval;
@@ -102,6 +105,7 @@ public final class WatchdogProcessor
     this.metrics = metrics;
     this.lockEventsTopic = lockEventsTopic;
     this.inputPartitions = inputPartitions;
+    this.inputClock = inputClock;
     this.names = names;
   }
 
@@ -129,7 +133,11 @@ public final class WatchdogProcessor
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Instant now =
+        Instant.ofEpochMilli(
+            inputClock == InputClock.APPEND_TIME
+                ? record.timestamp()
+                : context.currentSystemTimeMs());
     String lockId = record.key();
     SpecificRecord value = record.value();
     Optional<RecordMetadata> metadata = context.recordMetadata();
