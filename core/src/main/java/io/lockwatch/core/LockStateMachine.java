@@ -272,7 +272,8 @@ public final class LockStateMachine {
   }
 
   private Transition requestReclaim(LockState current, OperatorAction action, Instant now) {
-    Optional<String> mismatch = actionMismatch(current, action, null);
+    Optional<String> mismatch =
+        actionMismatch(current, action, null).or(() -> alreadyIssued(current));
     if (mismatch.isPresent()) {
       return refused(current, action, now, mismatch.get());
     }
@@ -286,7 +287,9 @@ public final class LockStateMachine {
   }
 
   private Transition approveReclaim(LockState current, OperatorAction action, Instant now) {
-    Optional<String> mismatch = actionMismatch(current, action, LockStatus.AWAITING_APPROVAL);
+    Optional<String> mismatch =
+        actionMismatch(current, action, LockStatus.AWAITING_APPROVAL)
+            .or(() -> alreadyIssued(current));
     if (mismatch.isPresent()) {
       return refused(current, action, now, mismatch.get());
     }
@@ -308,6 +311,22 @@ public final class LockStateMachine {
     current.setNextCheckAt(null);
     current.setUpdatedAt(now);
     return stored(current, true, List.of(), List.of(), null, Optional.empty(), Outcome.APPLIED);
+  }
+
+  /** A holding gets one reclaim command: an operator asking for a second is refused, by name. */
+  private static Optional<String> alreadyIssued(LockState current) {
+    String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
+    if (!commandId.equals(current.getLastReclaimCommandId())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "reclaim command "
+            + commandId
+            + " for token "
+            + current.getFencingToken()
+            + " was already issued at "
+            + current.getLastReclaimIssuedAt()
+            + "; a holding gets one");
   }
 
   /** Why the action does not apply to the lock as it is now, if it does not. */

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
       LocksCommand.class,
       ReclaimRequestCommand.class,
       ApproveCommand.class,
+      DenyCommand.class,
       ExportCommand.class,
       SchemasCommand.class
     },

@@ -23,6 +23,15 @@ public final class OperatorActionOptions {
   @Option(names = "--operator", paramLabel = "NAME", description = "Who acts (default: $USER).")
   String operator;
 
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      description =
+          "How long to wait for Lockwatch's verdict: exit 0 when it acts, 1 with its reason when it"
+              + " refuses or does not answer; 0s publishes without waiting (default: ${DEFAULT-VALUE}).")
+  String wait;
+
   int publish(PrintWriter out, OperatorActionType type, String reason) throws Exception {
     return OperatorActionPublisher.publish(
         connection,
@@ -32,6 +41,7 @@ public final class OperatorActionOptions {
         token,
         operator != null ? operator : OperatorActionPublisher.defaultOperator(),
         reason,
-        null);
+        null,
+        TimeParser.duration(wait));
   }
 }

@@ -1,14 +1,17 @@
 package io.lockwatch.cli;
 
+import io.lockwatch.cli.output.Times;
 import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.OperatorActionType;
 import io.lockwatch.schemas.contract.ContractLimits;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,10 +31,13 @@ final class OperatorActionPublisher {
       long token,
       String operator,
       String reason,
-      String commandId)
+      String commandId,
+      Duration wait)
       throws Exception {
-    if (token < 0) {
-      throw new UsageException("--token must be a fencing token (0 or more)");
+    if (token <= 0) {
+      throw new UsageException(
+          "--token must be the lock's fencing token (1 or more; see lockwatch locks), not "
+              + token);
     }
     Map<String, Object> config = new HashMap<>(connection.config().clientConfig());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -56,12 +62,16 @@ final class OperatorActionPublisher {
             violation -> {
               throw new UsageException("Operator action refused: " + violation);
             });
-    try (KafkaProducer<String, OperatorAction> producer =
-        new KafkaProducer<>(
-            config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+    try (OperatorVerdicts verdicts =
+            wait.isZero()
+                ? null
+                : new OperatorVerdicts(config, catalog, lockId, connection.timeout());
+        KafkaProducer<String, OperatorAction> producer =
+            new KafkaProducer<>(
+                config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       RecordMetadata metadata =
           producer
-              .send(new ProducerRecord<>(topic.name(), null, now.toEpochMilli(), lockId, action))
+              .send(new ProducerRecord<>(topic.name(), lockId, action))
               .get(connection.timeout().toMillis(), TimeUnit.MILLISECONDS);
       out.println(
           "Published "
@@ -82,16 +92,43 @@ final class OperatorActionPublisher {
               + metadata.offset()
               + "; action id "
               + action.getActionId());
-      out.println(
-          "Lockwatch applies it only while "
-              + lockId
-              + " is still held under token "
-              + token
-              + "; its answer is on the alerts and reclaim-commands topics (lockwatch replay --lock "
-              + lockId
-              + ").");
+      if (verdicts == null) {
+        out.println(
+            "Lockwatch applies it only while "
+                + lockId
+                + " is still held under token "
+                + token
+                + "; its answer is on the alerts and reclaim-commands topics (lockwatch replay"
+                + " --lock "
+                + lockId
+                + ").");
+        return ExitCodes.DONE;
+      }
+      out.flush();
+      Optional<OperatorVerdicts.Verdict> verdict = verdicts.await(action, wait);
+      if (verdict.isEmpty()) {
+        throw new IllegalStateException(
+            "no answer from Lockwatch within "
+                + Times.duration(wait)
+                + " (is the app running and caught up?); lockwatch replay --lock "
+                + lockId
+                + " shows it when it comes");
+      }
+      if (!verdict.get().accepted()) {
+        throw new ActionRefused("Lockwatch refused it: " + verdict.get().text());
+      }
+      out.println(verdict.get().text());
     }
     return 0;
+  }
+
+  /** The app refused the action: exit 1 with its reason. */
+  static final class ActionRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ActionRefused(String message) {
+      super(message);
+    }
   }
 
   static String defaultOperator() {

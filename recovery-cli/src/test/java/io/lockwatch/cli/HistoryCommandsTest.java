@@ -249,7 +249,7 @@ class HistoryCommandsTest {
   }
 
   @Test
-  void shouldPublishAFencedReclaimRequestWhenGivenAToken() throws Exception {
+  void shouldPublishAFencedReclaimRequestWithoutWaitingWhenAskedNotTo() throws Exception {
     Result result =
         run(
             "reclaim",
@@ -259,7 +259,9 @@ class HistoryCommandsTest {
             "--reason",
             "config push hung",
             "--operator",
-            "maria");
+            "maria",
+            "--wait",
+            "0s");
 
     assertThat(result.err).isEmpty();
     assertThat(result.code).isZero();
@@ -292,6 +294,32 @@ class HistoryCommandsTest {
                 + "\n"
                 + "Lockwatch applies it only while aim_lock_config.conf is still held under token 42;"
                 + " its answer is on the alerts and reclaim-commands topics (lockwatch replay --lock aim_lock_config.conf).\n");
+  }
+
+  @Test
+  void shouldFailWhenNoVerdictComesWithinTheWait() {
+    // No streams app runs on the recorded incident's topics: nobody answers.
+    Result result =
+        run("deny", RecordedIncident.ROUTES, "--token", "7", "--operator", "maria", "--wait", "1s");
+
+    assertThat(result.code).isEqualTo(1);
+    assertThat(result.out)
+        .startsWith("Published DENY_RECLAIM of drone_fleet_routes.yaml for token 7");
+    assertThat(result.err)
+        .isEqualTo(
+            "lockwatch: no answer from Lockwatch within 1s (is the app running and caught up?);"
+                + " lockwatch replay --lock drone_fleet_routes.yaml shows it when it comes\n");
+  }
+
+  @Test
+  void shouldRefuseATokenOfZeroAsBadUsage() {
+    Result result = run("reclaim", RecordedIncident.LOCK, "--token", "0", "--reason", "x");
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.err)
+        .isEqualTo(
+            "lockwatch: --token must be the lock's fencing token (1 or more; see lockwatch locks),"
+                + " not 0\n");
   }
 
   @Test

@@ -60,7 +60,7 @@ class DeadLetterTest {
             "lock event "
                 + bigAttributes.getEventId()
                 + ": attribute note has 300 characters, at most 256 allowed",
-            "lock event " + zeroToken.getEventId() + " has fencing token 0; tokens are positive");
+            "lock event " + zeroToken.getEventId() + ": fencing token 0; tokens are positive");
     assertThat(dead)
         .extracting(record -> headers(record.headers()).get("__streams.errors.offset"))
         .containsExactly("0", "1", "2");

@@ -36,7 +36,8 @@ public final class ContractLimits {
         text("commandId", event.getCommandId(), MAX_ID_LENGTH),
         text("actor", event.getActor(), MAX_NAME_LENGTH),
         intervalViolation(event.getHeartbeatIntervalMs()),
-        attributeViolation(event.getAttributes()));
+        attributeViolation(event.getAttributes()),
+        tokenViolation(event.getFencingToken()));
   }
 
   /** What in this operator action is over a bound, if anything (the first violation found). */
@@ -46,7 +47,15 @@ public final class ContractLimits {
         text("actionId", action.getActionId(), MAX_ID_LENGTH),
         text("operator", action.getOperator(), MAX_NAME_LENGTH),
         text("reason", action.getReason(), MAX_REASON_LENGTH),
-        text("commandId", action.getCommandId(), MAX_ID_LENGTH));
+        text("commandId", action.getCommandId(), MAX_ID_LENGTH),
+        tokenViolation(action.getFencingToken()));
+  }
+
+  /** Fencing tokens are positive: 0 and below name no holding. */
+  public static Optional<String> tokenViolation(long token) {
+    return token > 0
+        ? Optional.empty()
+        : Optional.of("fencing token " + token + "; tokens are positive");
   }
 
   /** What is wrong with these attributes, if anything. */

@@ -36,14 +36,6 @@ final class InputValidation {
       throw new ContractViolation(
           "lock event " + event.getEventId() + " has a type this Lockwatch does not know");
     }
-    if (event.getFencingToken() <= 0) {
-      throw new ContractViolation(
-          "lock event "
-              + event.getEventId()
-              + " has fencing token "
-              + event.getFencingToken()
-              + "; tokens are positive");
-    }
     if (event.getSequence() < 0) {
       throw new ContractViolation(
           "lock event " + event.getEventId() + " has negative sequence " + event.getSequence());
@@ -83,10 +75,6 @@ final class InputValidation {
     if (action.getType() == OperatorActionType.UNKNOWN) {
       throw new ContractViolation(
           "operator action " + action.getActionId() + " has a type this Lockwatch does not know");
-    }
-    if (action.getFencingToken() <= 0) {
-      throw new ContractViolation(
-          "operator action " + action.getActionId() + " names no fencing token");
     }
     if (action.getOperator().isBlank()) {
       throw new ContractViolation("operator action " + action.getActionId() + " names no operator");
