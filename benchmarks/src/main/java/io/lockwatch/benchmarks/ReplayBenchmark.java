@@ -179,7 +179,7 @@ final class ReplayBenchmark {
         new HistoryFold(
             new LockStateMachine(WatchPolicy.builder().missedBeats(3).build()),
             HistoryFold.Judgements.AT_DUE_TIME),
-        (entry, fold) -> count.incrementAndGet());
+        (entry, judgement, fold) -> count.incrementAndGet());
     check(count.get(), events);
     return count.get();
   }

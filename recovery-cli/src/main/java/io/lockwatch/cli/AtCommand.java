@@ -77,7 +77,7 @@ public final class AtCommand implements Callable<Integer> {
             at.plusMillis(1),
             new Selection(selection.lockId(), selection.prefix(), java.util.Optional.empty()),
             fold,
-            (entry, state) -> {});
+            (entry, judgement, state) -> {});
     Map<String, LockState> locks = new TreeMap<>();
     fold.states()
         .forEach(

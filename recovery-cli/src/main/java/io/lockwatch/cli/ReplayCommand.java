@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.lockwatch.cli.history.Entry;
 import io.lockwatch.cli.history.History;
 import io.lockwatch.cli.history.HistoryFold;
+import io.lockwatch.cli.history.Judgement;
 import io.lockwatch.cli.history.Selection;
 import io.lockwatch.cli.history.Timeline;
 import io.lockwatch.cli.output.AvroJson;
@@ -121,7 +122,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public void entry(Entry entry, HistoryFold fold) {
+    public void entry(Entry entry, Judgement judgement, HistoryFold fold) {
       entries++;
       out.println(
           String.format(
@@ -159,7 +160,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public void entry(Entry entry, HistoryFold fold) {
+    public void entry(Entry entry, Judgement judgement, HistoryFold fold) {
       try {
         if (format == Format.JSONL) {
           out.println(AvroJson.MAPPER.writeValueAsString(AvroJson.entry(entry)));

@@ -1,9 +1,12 @@
 package io.lockwatch.cli.history;
 
+import io.lockwatch.core.Transition;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,8 +26,8 @@ public final class Timeline {
     /** The window starts; {@code fold} has every lock's state as of {@code from}. */
     default void windowStarts(Instant from, HistoryFold fold) {}
 
-    /** An entry in the window, after it has been folded. */
-    void entry(Entry entry, HistoryFold fold);
+    /** An entry in the window, after it has been folded, with what the rules made of it. */
+    void entry(Entry entry, Judgement judgement, HistoryFold fold);
   }
 
   /**
@@ -59,9 +62,12 @@ public final class Timeline {
                 return;
               }
               boolean matches = matches(entry, selection, fold, involved);
-              fold.apply(entry);
+              LockState before = fold.state(entry.lockId());
+              LockStatus statusBefore = Judgement.statusOf(before);
+              long tokenBefore = Judgement.tokenOf(before);
+              Optional<Transition> transition = fold.apply(entry);
               if (matches) {
-                listener.entry(entry, fold);
+                listener.entry(entry, new Judgement(transition, statusBefore, tokenBefore), fold);
               }
             });
     if (!started[0]) {

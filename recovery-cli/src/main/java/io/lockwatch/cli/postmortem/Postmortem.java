@@ -2,17 +2,22 @@ package io.lockwatch.cli.postmortem;
 
 import io.lockwatch.cli.history.Entry;
 import io.lockwatch.cli.history.HistoryFold;
+import io.lockwatch.cli.history.Judgement;
 import io.lockwatch.cli.history.Selection;
 import io.lockwatch.cli.history.Timeline;
 import io.lockwatch.cli.output.EntryText;
 import io.lockwatch.cli.output.Times;
+import io.lockwatch.core.Outcome;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
+import io.lockwatch.events.OperatorAction;
 import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.events.ReclaimReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +41,10 @@ public final class Postmortem implements Timeline.Listener {
     final Instant acquiredAt;
     final Instant shownFrom;
     final Long heartbeatIntervalMs;
+    final Long thresholdMs;
     final List<Instant> heartbeats = new ArrayList<>();
+    final List<Span> holds = new ArrayList<>();
+    Instant awaitingSince;
     Instant lastHeartbeat;
     long lastSequence;
     Instant end;
@@ -49,8 +57,10 @@ public final class Postmortem implements Timeline.Listener {
         Instant acquiredAt,
         Instant shownFrom,
         Long heartbeatIntervalMs,
+        Long thresholdMs,
         Instant lastHeartbeat) {
       this.lockId = lockId;
+      this.thresholdMs = thresholdMs;
       this.holder = holder;
       this.token = token;
       this.acquiredAt = acquiredAt;
@@ -62,7 +72,18 @@ public final class Postmortem implements Timeline.Listener {
     public String label() {
       return EntryText.holder(holder) + " token " + token;
     }
+
+    /** Ends the hold for approval, if one is open: the operator answered or the lock moved on. */
+    void endHold(Instant at, String how) {
+      if (awaitingSince != null) {
+        holds.add(new Span(awaitingSince, at, how));
+        awaitingSince = null;
+      }
+    }
   }
+
+  /** A span of a holding: the time it was held for an operator's approval, and how it ended. */
+  public record Span(Instant from, Instant to, String endedBy) {}
 
   /** Something that happened at an instant, for the text and the drawing. */
   public record Fact(
@@ -80,6 +101,11 @@ public final class Postmortem implements Timeline.Listener {
     RECLAIM_REJECTED,
     RELEASED,
     OPERATOR,
+    OPERATOR_REFUSED,
+    RENEWED,
+    DUPLICATE,
+    SEQUENCE_GAP,
+    AWAITING_APPROVAL,
     FROZEN
   }
 
@@ -128,8 +154,12 @@ public final class Postmortem implements Timeline.Listener {
                         state.getAcquiredAt(),
                         start,
                         state.getHeartbeatIntervalMs(),
-                        state.getLastHeartbeatAt());
+                        state.getThresholdMs(),
+                        state.getLastHeartbeatObservedAt());
                 holding.lastSequence = state.getLastSequence();
+                if (state.getStatus() == LockStatus.AWAITING_APPROVAL) {
+                  holding.awaitingSince = start;
+                }
                 holdings.add(holding);
                 open.put(lockId, holding);
               }
@@ -137,109 +167,161 @@ public final class Postmortem implements Timeline.Listener {
   }
 
   @Override
-  public void entry(Entry entry, HistoryFold fold) {
+  public void entry(Entry entry, Judgement judgement, HistoryFold fold) {
     first = first == null ? entry.time() : first;
     last = entry.time();
     switch (entry.kind()) {
-      case EVENT -> event(entry, fold);
+      case EVENT -> event(entry, judgement, fold);
       case ALERT -> alert(entry);
       case COMMAND -> command(entry);
-      case ACTION ->
-          fact(
-              entry,
-              Kind.OPERATOR,
-              "operator "
-                  + entry.action().getOperator()
-                  + " sent "
-                  + entry.action().getType()
-                  + " for token "
-                  + entry.action().getFencingToken()
-                  + (entry.action().getReason() != null ? ": " + entry.action().getReason() : ""),
-              Map.of());
+      case ACTION -> action(entry, judgement);
     }
   }
 
-  private void event(Entry entry, HistoryFold fold) {
+  /** An operator's action, with the verdict of the rules. */
+  private void action(Entry entry, Judgement judgement) {
+    OperatorAction action = entry.action();
+    boolean refused = judgement.outcome() == Outcome.REFUSED;
+    String asked =
+        "operator "
+            + action.getOperator()
+            + " sent "
+            + action.getType()
+            + " for token "
+            + action.getFencingToken()
+            + (action.getReason() != null ? " (\"" + action.getReason() + "\")" : "");
+    if (refused) {
+      String why =
+          judgement
+              .alertMessage(AlertReason.MANUAL_RECLAIM_REFUSED)
+              .map(message -> message.substring(message.indexOf("refused: ") + 9))
+              .orElse("it did not match the lock");
+      fact(entry, Kind.OPERATOR_REFUSED, asked + ": refused, " + why, Map.of("verdict", "refused"));
+      return;
+    }
+    Holding holding = open.get(entry.lockId());
+    String verdict =
+        switch (action.getType()) {
+          case DENY_RECLAIM -> {
+            if (holding != null) {
+              holding.endHold(entry.time(), "denied by " + action.getOperator());
+            }
+            yield "accepted: no reclaim; the lock stays STALE";
+          }
+          case APPROVE_RECLAIM -> {
+            if (holding != null) {
+              holding.endHold(entry.time(), "approved by " + action.getOperator());
+            }
+            yield "accepted: Lockwatch issues the reclaim";
+          }
+          default -> "accepted: Lockwatch issues the reclaim";
+        };
+    fact(entry, Kind.OPERATOR, asked + ": " + verdict, Map.of("verdict", "accepted"));
+  }
+
+  private void event(Entry entry, Judgement judgement, HistoryFold fold) {
     LockEvent event = entry.event();
     Holding holding = open.get(entry.lockId());
-    boolean current = holding != null && holding.token == event.getFencingToken();
+    Outcome outcome = judgement.outcome();
+    LockState state = fold.state(entry.lockId());
+    if (outcome == Outcome.DUPLICATE) {
+      fact(
+          entry,
+          Kind.DUPLICATE,
+          "redelivered "
+              + event.getType()
+              + " of "
+              + EntryText.holder(event.getHolder())
+              + " (token "
+              + event.getFencingToken()
+              + ", seq "
+              + event.getSequence()
+              + "): a duplicate, ignored",
+          Map.of());
+      return;
+    }
+    if (outcome == Outcome.ZOMBIE) {
+      fact(
+          entry,
+          Kind.ZOMBIE,
+          "zombie: "
+              + EntryText.holder(event.getHolder())
+              + " "
+              + event.getType().name().toLowerCase(java.util.Locale.ROOT)
+              + " with token "
+              + event.getFencingToken()
+              + " (seq "
+              + event.getSequence()
+              + ") after its holding ended",
+          Map.of("token", Long.toString(event.getFencingToken())));
+      return;
+    }
+    if (outcome != Outcome.APPLIED || state == null) {
+      return; // refused by the rules (regression, out of order): their alert tells
+    }
+    boolean newHolding =
+        state.getFencingToken() != judgement.tokenBefore()
+            || event.getType() == LockEventType.ACQUIRED;
     switch (event.getType()) {
-      case ACQUIRED -> {
-        LockState state = fold.state(entry.lockId());
-        if (state == null || state.getFencingToken() != event.getFencingToken()) {
-          return; // not applied (a token regression): its alert tells
+      case ACQUIRED, HEARTBEAT -> {
+        if (newHolding) {
+          startHolding(entry, judgement, state);
+          return;
         }
+        holding = holding != null && holding.token == event.getFencingToken() ? holding : null;
         if (holding != null) {
-          close(holding, entry.time(), "superseded by token " + event.getFencingToken());
-        }
-        Holding next =
-            new Holding(
-                entry.lockId(),
-                event.getHolder(),
-                event.getFencingToken(),
-                entry.time(),
-                entry.time(),
-                event.getHeartbeatIntervalMs(),
-                entry.time());
-        holdings.add(next);
-        open.put(entry.lockId(), next);
-        Long before = lastTokens.put(entry.lockId(), event.getFencingToken());
-        String previous =
-            before == null
-                ? ""
-                : " (+" + (event.getFencingToken() - before) + " over token " + before + ")";
-        fact(
-            entry,
-            Kind.ACQUIRED,
-            EntryText.holder(event.getHolder())
-                + " acquired "
-                + entry.lockId()
-                + ", token "
-                + event.getFencingToken()
-                + previous
-                + (event.getHeartbeatIntervalMs() != null
-                    ? ", heartbeat every "
-                        + Times.duration(Duration.ofMillis(event.getHeartbeatIntervalMs()))
-                    : ""),
-            Map.of("token", Long.toString(event.getFencingToken())));
-      }
-      case HEARTBEAT -> {
-        if (current && holding.end == null) {
           holding.heartbeats.add(entry.time());
           holding.lastHeartbeat = entry.time();
           holding.lastSequence = event.getSequence();
-        } else {
+        }
+        LockStatus before = judgement.before();
+        if (before == LockStatus.STALE
+            || before == LockStatus.AWAITING_APPROVAL
+            || before == LockStatus.RECLAIM_PENDING) {
+          if (holding != null) {
+            holding.endHold(entry.time(), "the holder came back");
+          }
           fact(
               entry,
-              Kind.ZOMBIE,
-              "zombie: "
-                  + EntryText.holder(event.getHolder())
-                  + " heartbeat with token "
-                  + event.getFencingToken()
-                  + " (seq "
+              Kind.RENEWED,
+              EntryText.holder(event.getHolder())
+                  + " heartbeat again (seq "
                   + event.getSequence()
-                  + ") after its holding ended",
+                  + ") after Lockwatch judged the lock "
+                  + before
+                  + (before == LockStatus.RECLAIM_PENDING
+                      ? " and commanded its reclaim: HELD again; a trigger must refuse the command"
+                          + " (the sequence moved on)"
+                      : ": HELD again"),
+              Map.of("token", Long.toString(event.getFencingToken())));
+        } else if (judgement.alerted(AlertReason.SEQUENCE_GAP)) {
+          fact(
+              entry,
+              Kind.SEQUENCE_GAP,
+              "sequence gap: "
+                  + judgement.alertMessage(AlertReason.SEQUENCE_GAP).orElse("heartbeats missing"),
               Map.of("token", Long.toString(event.getFencingToken())));
         }
       }
       case RELEASED -> {
-        if (current && holding.end == null) {
+        if (holding != null && holding.token == event.getFencingToken()) {
+          holding.endHold(entry.time(), "released");
           close(holding, entry.time(), "released");
-          fact(
-              entry,
-              Kind.RELEASED,
-              EntryText.holder(event.getHolder())
-                  + " released "
-                  + entry.lockId()
-                  + " (token "
-                  + event.getFencingToken()
-                  + ")"
-                  + (event.getReason() != null ? ": " + event.getReason() : ""),
-              Map.of());
         }
+        fact(
+            entry,
+            Kind.RELEASED,
+            EntryText.holder(event.getHolder())
+                + " released "
+                + entry.lockId()
+                + " (token "
+                + event.getFencingToken()
+                + ")"
+                + (event.getReason() != null ? ": " + event.getReason() : ""),
+            Map.of());
       }
       case RECLAIMED -> {
-        if (current && holding.end == null) {
+        if (holding != null && holding.token == event.getFencingToken()) {
           close(holding, entry.time(), "reclaimed by " + event.getActor());
         }
         fact(
@@ -271,6 +353,65 @@ public final class Postmortem implements Timeline.Listener {
     }
   }
 
+  /** A holding the rules started: by its acquire, or by a heartbeat whose acquire never came. */
+  private void startHolding(Entry entry, Judgement judgement, LockState state) {
+    LockEvent event = entry.event();
+    Holding previous = open.get(entry.lockId());
+    if (previous != null) {
+      previous.endHold(entry.time(), "superseded");
+      close(previous, entry.time(), "superseded by token " + event.getFencingToken());
+    }
+    Holding next =
+        new Holding(
+            entry.lockId(),
+            event.getHolder(),
+            event.getFencingToken(),
+            entry.time(),
+            entry.time(),
+            state.getHeartbeatIntervalMs(),
+            state.getThresholdMs(),
+            entry.time());
+    next.lastSequence = event.getSequence();
+    holdings.add(next);
+    open.put(entry.lockId(), next);
+    lastTokens.put(entry.lockId(), event.getFencingToken());
+    long before = judgement.tokenBefore();
+    String previousToken =
+        before < 0
+            ? ""
+            : " (+" + (event.getFencingToken() - before) + " over token " + before + ")";
+    if (event.getType() == LockEventType.ACQUIRED) {
+      fact(
+          entry,
+          Kind.ACQUIRED,
+          EntryText.holder(event.getHolder())
+              + " acquired "
+              + entry.lockId()
+              + ", token "
+              + event.getFencingToken()
+              + previousToken
+              + (event.getHeartbeatIntervalMs() != null
+                  ? ", heartbeat every "
+                      + Times.duration(Duration.ofMillis(event.getHeartbeatIntervalMs()))
+                  : ""),
+          Map.of("token", Long.toString(event.getFencingToken())));
+    } else {
+      fact(
+          entry,
+          Kind.ACQUIRED,
+          EntryText.holder(event.getHolder())
+              + " holds "
+              + entry.lockId()
+              + " with token "
+              + event.getFencingToken()
+              + previousToken
+              + ", first seen on a heartbeat (seq "
+              + event.getSequence()
+              + "): its acquire never reached Lockwatch (sequence gap)",
+          Map.of("token", Long.toString(event.getFencingToken())));
+    }
+  }
+
   private void close(Holding holding, Instant at, String endedBy) {
     holding.end = at;
     holding.endedBy = endedBy;
@@ -288,6 +429,12 @@ public final class Postmortem implements Timeline.Listener {
           Map.of("reason", "ZOMBIE_HEARTBEAT"));
       return;
     }
+    if (alert.getReason() == AlertReason.RECLAIM_AWAITING_APPROVAL) {
+      Holding holding = open.get(entry.lockId());
+      if (holding != null && holding.awaitingSince == null) {
+        holding.awaitingSince = entry.time();
+      }
+    }
     if (alert.getReason() == AlertReason.STALE_LOCK_DETECTED) {
       thresholdCrossed(
           entry.lockId(),
@@ -304,18 +451,37 @@ public final class Postmortem implements Timeline.Listener {
 
   private void command(Entry entry) {
     ReclaimCommand command = entry.command();
-    Instant crossing =
-        thresholdCrossed(
-            entry.lockId(),
-            command.getLastHeartbeatObservedAt(),
-            command.getThresholdMs(),
-            command.getHolder());
-    String delay =
-        crossing == null
-            ? ""
-            : ", "
-                + Times.duration(Duration.between(crossing, entry.time()))
-                + " after the threshold crossing";
+    String detail;
+    if (command.getReason() == ReclaimReason.OPERATOR_REQUEST) {
+      detail = "requested by " + command.getRequestedBy();
+    } else {
+      Instant crossing =
+          thresholdCrossed(
+              entry.lockId(),
+              command.getLastHeartbeatObservedAt(),
+              command.getThresholdMs(),
+              command.getHolder());
+      detail =
+          crossing == null
+              ? "heartbeat frozen"
+              : Times.duration(Duration.between(crossing, entry.time()))
+                  + " after the threshold crossing";
+      if (command.getApprovedBy() != null) {
+        Holding holding = open.get(entry.lockId());
+        Span hold =
+            holding == null || holding.holds.isEmpty()
+                ? null
+                : holding.holds.get(holding.holds.size() - 1);
+        detail +=
+            (hold == null
+                    ? ""
+                    : ", of which "
+                        + Times.duration(Duration.between(hold.from(), hold.to()))
+                        + " awaiting approval")
+                + ", approved by "
+                + command.getApprovedBy();
+      }
+    }
     fact(
         entry,
         Kind.COMMAND,
@@ -327,7 +493,8 @@ public final class Postmortem implements Timeline.Listener {
             + command.getLastHeartbeatSequence()
             + " (policy "
             + command.getPolicy()
-            + delay
+            + ", "
+            + detail
             + ")",
         Map.of(
             "command", command.getCommandId(), "token", Long.toString(command.getFencingToken())));
@@ -420,17 +587,45 @@ public final class Postmortem implements Timeline.Listener {
                 Map.of()));
       }
     }
+    for (Holding holding : holdings) {
+      for (Span hold : holds(holding)) {
+        all.add(
+            new Fact(
+                hold.from(),
+                holding.lockId,
+                Kind.AWAITING_APPROVAL,
+                "held for an operator's approval (policy hold) for "
+                    + Times.duration(Duration.between(hold.from(), hold.to()))
+                    + ", until "
+                    + times.full(hold.to())
+                    + ": "
+                    + hold.endedBy(),
+                Map.of("until", hold.to().toString())));
+      }
+    }
     all.sort(java.util.Comparator.comparing(Fact::time).thenComparing(Fact::kind));
     return all;
   }
 
-  /** The holdings' frozen spans: last heartbeat to reclaim, or to the window's end if open. */
+  /** The holding's spans awaiting approval, one still open ending at the window's end. */
+  List<Span> holds(Holding holding) {
+    List<Span> spans = new ArrayList<>(holding.holds);
+    if (holding.awaitingSince != null) {
+      spans.add(new Span(holding.awaitingSince, to(), "still awaiting at the window's end"));
+    }
+    return spans;
+  }
+
+  /**
+   * The holding's frozen span: last heartbeat to its end (or the window's), when that silence is
+   * longer than the lock's own staleness threshold, as the app judged it.
+   */
   Instant frozenUntil(Holding holding) {
-    if (holding.lastHeartbeat == null || holding.heartbeatIntervalMs == null) {
+    if (holding.lastHeartbeat == null || holding.thresholdMs == null) {
       return null;
     }
     Instant end = holding.end != null ? holding.end : to();
     Duration silent = Duration.between(holding.lastHeartbeat, end);
-    return silent.toMillis() > 2 * holding.heartbeatIntervalMs ? end : null;
+    return silent.toMillis() > holding.thresholdMs ? end : null;
   }
 }

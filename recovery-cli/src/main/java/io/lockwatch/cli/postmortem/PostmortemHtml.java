@@ -79,7 +79,13 @@ public final class PostmortemHtml {
             + "<span style=\"color:#c0392b\">&#9670; reclaim command</span>"
             + "<span style=\"color:#27ae60\">&#9679; reclaimed</span>"
             + "<span style=\"color:#7f8c8d\">&#9679; rejected</span>"
-            + "<span style=\"color:#8e44ad\">&#10005; zombie</span></p>\n");
+            + "<span style=\"color:#8e44ad\">&#10005; zombie</span>"
+            + "<span style=\"color:#b7950b\">&#9644; awaiting approval</span>"
+            + "<span style=\"color:#34495e\">&#9632; operator action accepted</span>"
+            + "<span style=\"color:#34495e\">&#9633; operator action refused</span>"
+            + "<span style=\"color:#27ae60\">&#9675; heartbeat after Lockwatch's judgement</span>"
+            + "<span style=\"color:#7f8c8d\">&#183; duplicate</span>"
+            + "<span style=\"color:#e67e22\">&#8942; sequence gap</span></p>\n");
     html.append("<table class=\"facts\">\n<tr><th>Time (")
         .append(escape(times.zoneName()))
         .append(")</th><th>Lock</th><th>What happened</th></tr>\n");
@@ -198,14 +204,47 @@ public final class PostmortemHtml {
                     cy,
                     fact.kind() == Postmortem.Kind.RECLAIMED ? "#27ae60" : "#7f8c8d",
                     title));
-        case OPERATOR ->
+        case OPERATOR, OPERATOR_REFUSED ->
             svg.append(
                 String.format(
                     Locale.ROOT,
-                    "<rect class=\"operator\"%s x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#34495e\">%s</rect>%n",
+                    "<rect class=\"operator %s\"%s x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\" stroke=\"#34495e\" stroke-width=\"1.5\">%s</rect>%n",
+                    fact.kind() == Postmortem.Kind.OPERATOR ? "accepted" : "refused",
                     data,
                     x - 5,
                     cy - 5,
+                    fact.kind() == Postmortem.Kind.OPERATOR ? "#34495e" : "#fff",
+                    title));
+        case RENEWED, SEQUENCE_GAP -> {
+          int lane = tokens.indexOf(fact.lockId() + "/" + fact.data().get("token"));
+          int ry = lane < 0 ? cy : TOP + (lane + 1) * LANE + LANE / 2;
+          svg.append(
+              fact.kind() == Postmortem.Kind.RENEWED
+                  ? String.format(
+                      Locale.ROOT,
+                      "<circle class=\"renewed\"%s cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"none\" stroke=\"#27ae60\" stroke-width=\"2\">%s</circle>%n",
+                      data,
+                      x,
+                      ry,
+                      title)
+                  : String.format(
+                      Locale.ROOT,
+                      "<line class=\"gap\"%s x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e67e22\" stroke-width=\"2\" stroke-dasharray=\"2 2\">%s</line>%n",
+                      data,
+                      x,
+                      ry - 10,
+                      x,
+                      ry + 10,
+                      title));
+        }
+        case DUPLICATE ->
+            svg.append(
+                String.format(
+                    Locale.ROOT,
+                    "<circle class=\"duplicate\"%s cx=\"%.1f\" cy=\"%d\" r=\"2.5\" fill=\"#7f8c8d\">%s</circle>%n",
+                    data,
+                    x,
+                    cy + 10,
                     title));
         case ZOMBIE -> {
           int lane = tokens.indexOf(fact.lockId() + "/" + fact.data().get("token"));
@@ -277,6 +316,23 @@ public final class PostmortemHtml {
               Times.duration(Duration.between(holding.lastHeartbeat, frozenUntil)),
               times.full(holding.lastHeartbeat),
               times.full(frozenUntil)));
+    }
+    for (Postmortem.Span hold : postmortem.holds(holding)) {
+      double hx = x(hold.from());
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect class=\"awaiting\" data-from=\"%s\" data-to=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f9e79f\" fill-opacity=\"0.8\" stroke=\"#b7950b\"><title>awaiting approval %s: %s to %s (%s)</title></rect>%n",
+              hold.from(),
+              hold.to(),
+              hx,
+              y + 4,
+              Math.max(1, x(hold.to()) - hx),
+              8,
+              Times.duration(Duration.between(hold.from(), hold.to())),
+              times.full(hold.from()),
+              times.full(hold.to()),
+              escape(hold.endedBy())));
     }
     for (Instant beat : holding.heartbeats) {
       double bx = x(beat);
