@@ -275,6 +275,24 @@ public final class LockwatchConfig {
         .replace('\u0000', '-');
   }
 
+  /**
+   * The settings, as given, that decide how locks are judged (thresholds, policies, reclaim grace
+   * and confirmation): what a fold of history needs to judge as the app did, and what an export
+   * carries with it.
+   */
+  public Map<String, String> judgementSettings() {
+    Map<String, String> judgement = new TreeMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (key.startsWith("lockwatch.threshold.")
+              || key.startsWith("lockwatch.policy.")
+              || key.startsWith("lockwatch.reclaim.")) {
+            judgement.put(key, value);
+          }
+        });
+    return judgement;
+  }
+
   /** Everything that is not a lockwatch.* key, plus the topic names: what clients are given. */
   public Map<String, Object> clientConfig() {
     Map<String, Object> client = new TreeMap<>();

@@ -47,6 +47,11 @@ public final class ConnectionOptions {
     return TimeParser.duration(timeout);
   }
 
+  /** Whether a settings file is named, by --config or $LOCKWATCH_CONFIG_FILE. */
+  public boolean hasConfigFile() {
+    return configFile != null || System.getenv("LOCKWATCH_CONFIG_FILE") != null;
+  }
+
   /** The settings: file, then environment, then flags. */
   public LockwatchConfig settings() {
     Optional<Path> file =

@@ -50,6 +50,12 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (output.format() != io.lockwatch.cli.output.Format.TABLE) {
+      throw new UsageException(
+          "export writes an Avro file and prints one line; -o "
+              + output.format().name().toLowerCase(java.util.Locale.ROOT)
+              + " is for replay, at, postmortem and locks");
+    }
     LockwatchConfig settings = connection.config();
     WindowOptions.Window window = windowOptions.window(output.zone(), Instant.now());
     Selection selection = selectionOptions.selection();
@@ -68,6 +74,12 @@ public final class ExportCommand implements Callable<Integer> {
     metadata.put("lockwatch.from", window.from() == null ? "" : window.from().toString());
     metadata.put("lockwatch.to", window.to() == null ? "" : window.to().toString());
     metadata.put("lockwatch.exported-at", Instant.now().toString());
+    // The settings the app judged with travel with the history, so that a fold of the file
+    // judges as the app did.
+    metadata.put(ExportFile.SETTINGS_RECORDED, "true");
+    settings
+        .judgementSettings()
+        .forEach((key, value) -> metadata.put(ExportFile.SETTING_PREFIX + key, value));
     History.ReadSummary summary;
     long written;
     try (ExportFile.Writer writer = ExportFile.create(file, metadata)) {

@@ -8,6 +8,7 @@ import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -22,9 +23,38 @@ public final class HistoryOptions {
       description = "Read an export file (lockwatch export) instead of Kafka.")
   Path file;
 
-  /** The settings (for thresholds and policies); Kafka's address only needed without --file. */
+  /**
+   * The settings (for thresholds and policies); Kafka's address only needed without --file. A file
+   * read without --config is folded with the settings recorded in it; a file that recorded none is
+   * not folded on a guess.
+   */
   public LockwatchConfig settings() {
-    return file != null ? connection.settings() : connection.config();
+    if (file == null) {
+      return connection.config();
+    }
+    if (connection.hasConfigFile()) {
+      return connection.settings();
+    }
+    Map<String, String> metadata;
+    try {
+      metadata = ExportFile.metadata(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (!metadata.containsKey(ExportFile.SETTINGS_RECORDED)) {
+      throw new UsageException(
+          file
+              + " does not record the settings Lockwatch judged with (exported by an older"
+              + " lockwatch); give --config with the app's thresholds and policies");
+    }
+    Map<String, String> recorded = new java.util.TreeMap<>();
+    metadata.forEach(
+        (key, value) -> {
+          if (key.startsWith(ExportFile.SETTING_PREFIX)) {
+            recorded.put(key.substring(ExportFile.SETTING_PREFIX.length()), value);
+          }
+        });
+    return connection.settings().with(recorded);
   }
 
   public History history(LockwatchConfig settings, Progress progress) {

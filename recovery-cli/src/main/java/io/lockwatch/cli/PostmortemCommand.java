@@ -4,9 +4,12 @@ import io.lockwatch.cli.history.History;
 import io.lockwatch.cli.history.HistoryFold;
 import io.lockwatch.cli.history.Selection;
 import io.lockwatch.cli.history.Timeline;
+import io.lockwatch.cli.output.Format;
 import io.lockwatch.cli.postmortem.Postmortem;
 import io.lockwatch.cli.postmortem.PostmortemHtml;
+import io.lockwatch.cli.postmortem.PostmortemJson;
 import io.lockwatch.cli.postmortem.PostmortemText;
+import io.lockwatch.core.LockJson;
 import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.LockwatchConfig;
 import java.io.PrintWriter;
@@ -71,14 +74,36 @@ public final class PostmortemCommand implements Callable<Integer> {
             selection,
             new HistoryFold(new LockStateMachine(settings.watchPolicy())),
             postmortem);
-    if (postmortem.from() == null) {
+    Format format = output.format();
+    if (postmortem.from() == null && format == Format.TABLE) {
       out.println("Nothing recorded for " + selection.describe() + " in this window.");
+      Commands.reportUndecodable(err, summary);
       return 0;
     }
-    PostmortemText.print(out, postmortem);
-    if (!noHtml) {
+    // With JSON on stdout, the HTML report is written only when --html names it.
+    boolean writeHtml =
+        postmortem.from() != null
+            && !noHtml
+            && (format == Format.TABLE
+                || spec.commandLine().getParseResult().hasMatchedOption("--html"));
+    if (writeHtml) {
       Files.writeString(html, PostmortemHtml.render(postmortem), StandardCharsets.UTF_8);
-      out.println("HTML report: " + html);
+    }
+    switch (format) {
+      case TABLE -> {
+        PostmortemText.print(out, postmortem);
+        if (writeHtml) {
+          out.println("HTML report: " + html);
+        }
+      }
+      case JSON -> {
+        var json = PostmortemJson.of(postmortem);
+        if (writeHtml) {
+          json.put("html", html.toString());
+        }
+        out.println(LockJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+      }
+      case JSONL -> postmortem.facts().forEach(fact -> out.println(PostmortemJson.fact(fact)));
     }
     Commands.reportUndecodable(err, summary);
     return 0;

@@ -312,6 +312,118 @@ class HistoryCommandsTest {
   }
 
   @Test
+  void shouldFoldAnExportWithTheSettingsItRecordedWhenNoConfigIsGiven() throws Exception {
+    Path fiveBeats = dir.resolve("five-beats.properties");
+    Files.writeString(fiveBeats, Files.readString(config) + "lockwatch.threshold.missed-beats=5\n");
+    Path file = dir.resolve("five-beats.avro");
+    String[] export = {
+      "export",
+      "--lock",
+      RecordedIncident.LOCK,
+      "--from",
+      "02:30",
+      "--to",
+      "03:30",
+      "--out",
+      file.toString(),
+      "--config",
+      fiveBeats.toString(),
+      "--date",
+      day.toString()
+    };
+    assertThat(cli(export).code).isZero();
+
+    Result folded =
+        cli("at", "03:10:30", "--file", file.toString(), "-o", "json", "--date", day.toString());
+
+    assertThat(folded.err).isEmpty();
+    JsonNode lock = LockJson.MAPPER.readTree(folded.out).get(0);
+    assertThat(lock.get("thresholdMs").asLong()).as("5 x 30 s, as recorded").isEqualTo(150_000);
+  }
+
+  @Test
+  void shouldRefuseToGuessTheSettingsWhenAnExportRecordedNone() throws Exception {
+    Path file = dir.resolve("old-export.avro");
+    try (var writer = io.lockwatch.cli.history.ExportFile.create(file, Map.of())) {
+      // an export of an older lockwatch: records, but no settings in its header
+    }
+
+    Result folded = cli("at", "03:10:30", "--file", file.toString(), "--date", day.toString());
+
+    assertThat(folded.code).isEqualTo(2);
+    assertThat(folded.err)
+        .startsWith(
+            "lockwatch: "
+                + file
+                + " does not record the settings Lockwatch judged with (exported by an older"
+                + " lockwatch); give --config with the app's thresholds and policies\n");
+  }
+
+  @Test
+  void shouldPrintThePostmortemAsJsonWhenAskedForJson() throws Exception {
+    Result text =
+        run("postmortem", "--lock", RecordedIncident.LOCK, "--around", "03:12", "--no-html");
+    Result json =
+        run("postmortem", "--lock", RecordedIncident.LOCK, "--around", "03:12", "-o", "json");
+    Result lines =
+        run("postmortem", "--lock", RecordedIncident.LOCK, "--around", "03:12", "-o", "jsonl");
+
+    assertThat(json.code).isZero();
+    JsonNode postmortem = LockJson.MAPPER.readTree(json.out);
+    long factLines = text.out.lines().filter(line -> line.matches("\\d{4}-.*")).count();
+    assertThat(postmortem.get("facts")).hasSize((int) factLines);
+    assertThat(postmortem.get("holdings").get(0).get("token").asLong()).isEqualTo(41);
+    assertThat(postmortem.has("html")).as("no HTML unless --html names it").isFalse();
+    assertThat(lines.out.lines().count()).isEqualTo(factLines);
+    assertThat(
+            LockJson.MAPPER
+                .readTree(lines.out.lines().findFirst().orElseThrow())
+                .get("kind")
+                .asText())
+        .isEqualTo("ACQUIRED");
+  }
+
+  @Test
+  void shouldRefuseAnOutputFormatTheExportDoesNotHaveWhenAsked() {
+    Result result =
+        run(
+            "export",
+            "--lock",
+            RecordedIncident.LOCK,
+            "--out",
+            dir.resolve("x.avro").toString(),
+            "-o",
+            "json");
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.err)
+        .isEqualTo(
+            "lockwatch: export writes an Avro file and prints one line; -o json is for replay, at,"
+                + " postmortem and locks\n");
+  }
+
+  @Test
+  void shouldSayWhyWhenTheExportsDirectoryDoesNotExist() {
+    Result result = run("export", "--lock", RecordedIncident.LOCK, "--out", "/no/such/dir/x.avro");
+
+    assertThat(result.code).isEqualTo(1);
+    assertThat(result.err)
+        .isEqualTo(
+            "lockwatch: cannot use /no/such/dir/x.avro: its directory /no/such/dir does not exist\n");
+  }
+
+  @Test
+  void shouldRefuseAWindowOfZeroAsBadUsage() {
+    Result result =
+        run("replay", "--lock", RecordedIncident.LOCK, "--around", "03:12", "--window", "0s");
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.err)
+        .isEqualTo(
+            "lockwatch: --window must be more than 0 and at most 36500d (100 years), not 0s\n");
+  }
+
+  @Test
   void shouldRefuseATokenOfZeroAsBadUsage() {
     Result result = run("reclaim", RecordedIncident.LOCK, "--token", "0", "--reason", "x");
 
@@ -392,6 +504,14 @@ class HistoryCommandsTest {
     StringWriter err = new StringWriter();
     int code =
         LockwatchCli.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Runs a command line as given, without the incident's settings. */
+  private static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = LockwatchCli.run(new PrintWriter(out), new PrintWriter(err), args);
     return new Result(code, out.toString(), err.toString());
   }
 

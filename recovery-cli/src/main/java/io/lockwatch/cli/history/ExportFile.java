@@ -33,6 +33,13 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class ExportFile {
   public static final String SCHEMA_NAME = "io.lockwatch.export.ExportedRecord";
+
+  /** Header key saying the app's judgement settings were recorded (they may all be defaults). */
+  public static final String SETTINGS_RECORDED = "lockwatch.settings";
+
+  /** Header key prefix of each recorded judgement setting. */
+  public static final String SETTING_PREFIX = "lockwatch.setting.";
+
   public static final Schema SCHEMA = schema();
 
   private ExportFile() {}
