@@ -5,6 +5,7 @@ import io.lockwatch.cli.output.Format;
 import io.lockwatch.cli.output.Table;
 import io.lockwatch.cli.output.Times;
 import io.lockwatch.core.LockJson;
+import io.lockwatch.core.LockwatchConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -14,11 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +46,41 @@ public final class LocksCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      defaultValue = "${env:LOCKWATCH_API:-http://127.0.0.1:8080}",
       description =
-          "The streams app's HTTP API (default: $LOCKWATCH_API or http://127.0.0.1:8080).")
+          "The streams app's HTTP API (default: $LOCKWATCH_API, else the API address in --config,"
+              + " else http://127.0.0.1:8080).")
   String url;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "The Lockwatch properties file: its lockwatch.http.advertised, or lockwatch.http.host"
+              + " and lockwatch.http.port, say where the API is (default: $LOCKWATCH_CONFIG_FILE).")
+  Path configFile;
+
+  /** Where the API is: --url, $LOCKWATCH_API, the settings' HTTP address, the default port. */
+  private String apiUrl() {
+    if (url != null) {
+      return url;
+    }
+    String fromEnvironment = System.getenv("LOCKWATCH_API");
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment;
+    }
+    Optional<Path> file =
+        Optional.ofNullable(configFile)
+            .or(() -> Optional.ofNullable(System.getenv("LOCKWATCH_CONFIG_FILE")).map(Path::of));
+    LockwatchConfig settings = LockwatchConfig.load(file, System.getenv());
+    if (settings.httpAdvertised().isPresent()) {
+      return "http://" + settings.httpAdvertised().get();
+    }
+    String host = settings.httpHost();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.httpPort();
+  }
 
   @Option(
       names = "--status",
@@ -96,9 +130,10 @@ public final class LocksCommand implements Callable<Integer> {
     if (after != null) {
       query.add("after=" + encode(after));
     }
+    String api = apiUrl();
     URI uri =
         URI.create(
-            url.replaceAll("/+$", "")
+            api.replaceAll("/+$", "")
                 + "/locks"
                 + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     HttpResponse<String> response;
@@ -111,7 +146,7 @@ public final class LocksCommand implements Callable<Integer> {
                   HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
                   HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new IOException("Lockwatch's API does not answer at " + url + " (is the app running?)");
+      throw new IOException("Lockwatch's API does not answer at " + api + " (is the app running?)");
     }
     JsonNode body = LockJson.MAPPER.readTree(response.body());
     if (response.statusCode() != 200) {

@@ -12,12 +12,15 @@ import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.ReclaimPolicy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code lockwatch locks} against an HTTP server answering as the streams app does. */
 class LocksCommandTest {
@@ -120,6 +123,22 @@ class LocksCommandTest {
     assertThat(result.err())
         .isEqualTo(
             "lockwatch: Lockwatch's API does not answer at " + url + " (is the app running?)\n");
+  }
+
+  @Test
+  void shouldFindTheApiAtThePortOfTheSettingsWhenGivenAConfigFile(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("lockwatch.properties");
+    Files.writeString(
+        config,
+        "lockwatch.http.host=0.0.0.0\nlockwatch.http.port=" + server.getAddress().getPort() + "\n");
+
+    LockwatchCliTest.Result result =
+        LockwatchCliTest.run("locks", "--config", config.toString(), "-o", "jsonl");
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.code()).isZero();
+    assertThat(result.out().lines()).hasSize(2);
   }
 
   private static LockState state(String lockId, LockStatus status, long token) {
