@@ -275,6 +275,11 @@ public final class LockwatchConfig {
         .replace('\u0000', '-');
   }
 
+  /** Every setting as given (none of the defaults filled in), by key. */
+  public Map<String, String> values() {
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
   /**
    * The settings, as given, that decide how locks are judged (thresholds, policies, reclaim grace
    * and confirmation): what a fold of history needs to judge as the app did, and what an export

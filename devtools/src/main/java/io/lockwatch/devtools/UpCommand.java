@@ -4,9 +4,11 @@ import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.streams.LockwatchApp;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,14 @@ public final class UpCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Lockwatch settings to run the app with (policies, thresholds, grace, check interval;"
+              + " the README's table); Kafka and the registry are the embedded ones.")
+  Path configFile;
+
+  @Option(
       names = "--for",
       paramLabel = "DURATION",
       description = "Stop by itself after this long (e.g. 10m); default: until Ctrl-C.")
@@ -56,13 +66,22 @@ public final class UpCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "lockwatch-up-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    Map<String, String> given =
+        LockwatchConfig.load(Optional.ofNullable(configFile), Map.of()).values();
+    // A bad setting fails here, before anything starts.
+    LockwatchConfig.of(given).watchPolicy();
+    LockwatchConfig.of(given).checkInterval();
     try (DevStack stack = DevStack.startPersistent(dataDir)) {
-      Map<String, String> settings = new HashMap<>();
+      Map<String, String> settings = new TreeMap<>(given);
       stack.clientConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-      settings.put("lockwatch.http.port", Integer.toString(httpPort));
-      settings.put("lockwatch.topics.partitions", "3");
+      if (spec.commandLine().getParseResult().hasMatchedOption("--http-port")
+          || !given.containsKey("lockwatch.http.port")) {
+        settings.put("lockwatch.http.port", Integer.toString(httpPort));
+      }
+      settings.putIfAbsent("lockwatch.topics.partitions", "3");
       settings.put("state.dir", dataDir.resolve("streams-state").toAbsolutePath().toString());
-      try (LockwatchApp app = LockwatchApp.start(LockwatchConfig.of(settings))) {
+      LockwatchConfig config = LockwatchConfig.of(settings);
+      try (LockwatchApp app = LockwatchApp.start(config)) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (app.streams().state() != KafkaStreams.State.RUNNING) {
           if (System.nanoTime() > deadline) {
@@ -79,6 +98,26 @@ public final class UpCommand implements Callable<Integer> {
                 + stack.bootstrapServers()
                 + " schema.registry.url="
                 + stack.registryUrl());
+        Path properties = dataDir.resolve("lockwatch.properties");
+        StringBuilder text =
+            new StringBuilder("# Written by lockwatch up: the running app's settings\n");
+        settings.forEach(
+            (key, value) -> {
+              if (key.equals("lockwatch.http.port")) {
+                // The port it listens on (a requested 0 is a free port chosen at start).
+                text.append(key).append('=').append(app.httpPort()).append('\n');
+              } else if (!key.equals("state.dir")) {
+                text.append(key).append('=').append(value).append('\n');
+              }
+            });
+        Files.writeString(properties, text);
+        out.println(
+            "  Settings file:           "
+                + properties
+                + " (for lockwatch locks/at/replay/postmortem/approve --config)");
+        if (!config.judgementSettings().isEmpty()) {
+          out.println("  Judging with:            " + config.judgementSettings());
+        }
         out.println("Data in " + dataDir + ". Ctrl-C stops everything.");
         out.flush();
         if (runFor != null) {

@@ -69,6 +69,21 @@ class LockwatchDevCliTest {
     }
   }
 
+  @Test
+  void shouldRefuseABadSettingOfItsConfigBeforeStartingAnythingWhenUpIsGivenOne() throws Exception {
+    java.nio.file.Path config = dir.resolve("up.properties");
+    java.nio.file.Files.writeString(config, "lockwatch.policy.default=sometimes\n");
+
+    Result result =
+        run("up", "--config", config.toString(), "--data-dir", dir.resolve("data").toString());
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.errLines().get(0))
+        .startsWith("lockwatch: bad setting: Invalid value sometimes for configuration")
+        .contains("lockwatch.policy.default");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
