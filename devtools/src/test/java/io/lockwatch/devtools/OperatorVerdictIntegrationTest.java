@@ -8,6 +8,9 @@ import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockEventType;
+import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.LockwatchApp;
@@ -22,8 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,14 +39,24 @@ import org.junit.jupiter.api.io.TempDir;
  * acts on it and 1 with the app's own reason when it refuses.
  */
 @IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorVerdictIntegrationTest {
   private static final String LOCK = "aim_hold.conf";
 
-  @TempDir Path dir;
+  private Path config;
+  private Map<String, Object> client;
+  private TopicCatalog topics;
+  private LockwatchApp app;
 
-  @Test
-  void shouldReportTheAppsVerdictWhenAnOperatorDeniesApprovesOrReclaims(DevStack stack)
-      throws Exception {
+  @AfterAll
+  void stopApp() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @BeforeAll
+  void startApp(DevStack stack, @TempDir Path dir) throws Exception {
     String prefix = "verdicts-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> settings = new HashMap<>();
     stack.clientConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
@@ -49,11 +67,22 @@ class OperatorVerdictIntegrationTest {
     settings.put("lockwatch.policy.rules", "aim_*=hold");
     settings.put("lockwatch.http.port", "0");
     settings.put("state.dir", dir.resolve("state").toString());
-    Path config = dir.resolve("lockwatch.properties");
+    config = dir.resolve("lockwatch.properties");
     StringBuilder properties = new StringBuilder();
     settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
     Files.writeString(config, properties);
-    Map<String, Object> client = new HashMap<>(settings);
+    client = new HashMap<>(settings);
+    topics = TopicCatalog.fromConfig(client);
+    app = LockwatchApp.start(LockwatchConfig.of(settings));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (app.streams().state() != KafkaStreams.State.RUNNING) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void shouldReportTheAppsVerdictWhenAnOperatorDeniesApprovesOrReclaims() throws Exception {
     HolderIdentity node7 =
         HolderIdentity.newBuilder()
             .setNodeId("node-7")
@@ -62,13 +91,7 @@ class OperatorVerdictIntegrationTest {
             .setIncarnation("b3f1")
             .build();
 
-    try (LockwatchApp app = LockwatchApp.start(LockwatchConfig.of(settings));
-        LockEventPublisher holder = LockEventPublisher.create(client, node7)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (app.streams().state() != KafkaStreams.State.RUNNING) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.sleep(100);
-      }
+    try (LockEventPublisher holder = LockEventPublisher.create(client, node7)) {
       holder.acquired(LOCK, 41, Duration.ofMillis(400)).get(30, TimeUnit.SECONDS);
       Thread.sleep(2_500); // frozen past 1.2 s: held for approval
 
@@ -122,6 +145,66 @@ class OperatorVerdictIntegrationTest {
               "lockwatch: Lockwatch refused it: REQUEST_RECLAIM by ivan refused: Lockwatch has"
                   + " never seen no-such.conf held\n");
     }
+  }
+
+  @Test
+  void shouldFindARecordOnTheWrongPartitionAndNameItsProducerWhenOneLockIsReplayed()
+      throws Exception {
+    String lock = "misplaced.conf";
+    HolderIdentity node4 =
+        HolderIdentity.newBuilder()
+            .setNodeId("node-4")
+            .setHost("node-4.fleet")
+            .setPid(44)
+            .setIncarnation("n4")
+            .build();
+    LockEvent acquire =
+        LockEvent.newBuilder()
+            .setEventId("misplaced-1")
+            .setLockId(lock)
+            .setType(LockEventType.ACQUIRED)
+            .setFencingToken(3)
+            .setHolder(node4)
+            .setOccurredAt(java.time.Instant.now())
+            .setSequence(0)
+            .setHeartbeatIntervalMs(1000L)
+            .build();
+    String topic = topics.lockEvents().name();
+    int partitions;
+    int right;
+    int wrong;
+    try (KafkaProducer<String, LockEvent> producer =
+        new KafkaProducer<>(
+            client,
+            topics.lockEvents().keySerde().serializer(),
+            topics.lockEvents().valueSerde().serializer())) {
+      partitions = producer.partitionsFor(topic).size();
+      right = LockPartitioner.partitionOf(lock, partitions);
+      wrong = (right + 1) % partitions;
+      producer.send(new ProducerRecord<>(topic, wrong, lock, acquire)).get(30, TimeUnit.SECONDS);
+    }
+    Thread.sleep(3_000); // the app refuses it to the dead-letter topic
+
+    Result replay = run(config, "replay", "--lock", lock, "--from", "-10m");
+
+    assertThat(replay.code).isZero();
+    assertThat(replay.err)
+        .startsWith(
+            "lockwatch: warning: refused by Lockwatch as on the wrong partition, not in this"
+                + " history: "
+                + topic
+                + "-"
+                + wrong
+                + "@")
+        .contains(
+            "input misplaced-1 from node-4 (host node-4.fleet) is on "
+                + topic
+                + "-"
+                + wrong
+                + " but its key hashes to partition "
+                + right
+                + " of "
+                + partitions);
   }
 
   private static Result run(Path config, String... args) {

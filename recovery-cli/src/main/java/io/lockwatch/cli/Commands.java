@@ -25,6 +25,11 @@ final class Commands {
                   ? " (the first " + summary.problems().size() + " listed above)"
                   : ""));
     }
+    for (String misplaced : summary.misplaced()) {
+      err.println(
+          "lockwatch: warning: refused by Lockwatch as on the wrong partition, not in this history: "
+              + misplaced);
+    }
     if (summary.producerStamped() > 0) {
       err.println(
           "lockwatch: warning: "

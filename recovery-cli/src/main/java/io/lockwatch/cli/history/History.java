@@ -23,16 +23,34 @@ public interface History {
    *     and reason
    * @param producerStamped input records stamped by their producer (CreateTime) rather than by the
    *     broker: folded on the producer's clock, which the app did not judge with
+   * @param misplaced inputs for the selected lock that sat on the wrong partition and that the app
+   *     refused (dead-lettered), each with where it was and the producer: not folded, as the app
+   *     did not apply them
    */
   record ReadSummary(
       long recordsRead,
       long entries,
       long undecodable,
       java.util.List<String> problems,
-      long producerStamped) {
+      long producerStamped,
+      java.util.List<String> misplaced) {
 
     public ReadSummary {
       problems = java.util.List.copyOf(problems);
+      misplaced = java.util.List.copyOf(misplaced);
+    }
+
+    public ReadSummary(
+        long recordsRead,
+        long entries,
+        long undecodable,
+        java.util.List<String> problems,
+        long producerStamped) {
+      this(recordsRead, entries, undecodable, problems, producerStamped, java.util.List.of());
+    }
+
+    ReadSummary withMisplaced(java.util.List<String> found) {
+      return new ReadSummary(recordsRead, entries, undecodable, problems, producerStamped, found);
     }
   }
 

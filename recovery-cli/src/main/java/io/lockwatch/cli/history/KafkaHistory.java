@@ -4,11 +4,14 @@ import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerde;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
+import io.lockwatch.schemas.topics.DeadLetterHeaders;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -136,7 +141,10 @@ public final class KafkaHistory implements History {
       thread.setDaemon(true);
       thread.start();
       try {
-        return new HistoryMerge(fetcher, progress).run(from, to, sink);
+        ReadSummary summary = new HistoryMerge(fetcher, progress).run(from, to, sink);
+        return selection.lockId().isPresent()
+            ? summary.withMisplaced(misplaced(selection.lockId().get(), from, to))
+            : summary;
       } finally {
         // The consumer is closed on this thread, once the fetcher has let go of it.
         thread.interrupt();
@@ -145,6 +153,55 @@ public final class KafkaHistory implements History {
     } finally {
       consumer.close(BoundedTopicReader.CLOSE);
     }
+  }
+
+  /**
+   * The lock's inputs that its producers put on a partition its id does not hash to: the app
+   * refused them to the dead-letter topic (which names the producer), so a read of the lock's own
+   * partition cannot see them. Said, not folded.
+   */
+  private List<String> misplaced(String lockId, Instant from, Instant to) throws TimeoutException {
+    String deadLetter = catalog.deadLetter().name();
+    byte[] key = lockId.getBytes(StandardCharsets.UTF_8);
+    List<String> found = new ArrayList<>();
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    try (KafkaConsumer<byte[], byte[]> probe =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> infos = probe.listTopics(timeout).get(deadLetter);
+      if (infos == null) {
+        return found; // no dead-letter topic: the app never refused anything
+      }
+    }
+    for (ConsumerRecord<byte[], byte[]> record :
+        BoundedTopicReader.readAll(clientConfig, deadLetter, timeout)) {
+      if (!Arrays.equals(record.key(), key)
+          || !"MISPARTITIONED".equals(header(record, DeadLetterHeaders.REASON))
+          || (from != null && record.timestamp() < from.toEpochMilli())
+          || (to != null && record.timestamp() >= to.plus(STOP_SLACK).toEpochMilli())) {
+        continue;
+      }
+      found.add(
+          header(record, DeadLetterHeaders.TOPIC)
+              + "-"
+              + header(record, DeadLetterHeaders.PARTITION)
+              + "@"
+              + header(record, DeadLetterHeaders.OFFSET)
+              + " (dead letter "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset()
+              + "): "
+              + header(record, DeadLetterHeaders.MESSAGE));
+    }
+    return found;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.lockwatch.streams.internals;
 
+import io.lockwatch.schemas.topics.DeadLetterHeaders;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +20,15 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * for would fail the app in the producer instead.
  */
 public final class DeadLetterRecords {
-  public static final String HEADER_TOPIC = "__streams.errors.topic";
-  public static final String HEADER_PARTITION = "__streams.errors.partition";
-  public static final String HEADER_OFFSET = "__streams.errors.offset";
-  public static final String HEADER_EXCEPTION = "__streams.errors.exception";
-  public static final String HEADER_MESSAGE = "__streams.errors.message";
-  public static final String HEADER_STACKTRACE = "__streams.errors.stacktrace";
-
-  /** Why, as a class: UNDECODABLE, CONTRACT_VIOLATION, MISPARTITIONED. */
-  public static final String HEADER_REASON = "lockwatch.reason";
-
-  public static final String HEADER_KEY_BYTES = "lockwatch.original.key.bytes";
-  public static final String HEADER_VALUE_BYTES = "lockwatch.original.value.bytes";
+  public static final String HEADER_TOPIC = DeadLetterHeaders.TOPIC;
+  public static final String HEADER_PARTITION = DeadLetterHeaders.PARTITION;
+  public static final String HEADER_OFFSET = DeadLetterHeaders.OFFSET;
+  public static final String HEADER_EXCEPTION = DeadLetterHeaders.EXCEPTION;
+  public static final String HEADER_MESSAGE = DeadLetterHeaders.MESSAGE;
+  public static final String HEADER_STACKTRACE = DeadLetterHeaders.STACKTRACE;
+  public static final String HEADER_REASON = DeadLetterHeaders.REASON;
+  public static final String HEADER_KEY_BYTES = DeadLetterHeaders.KEY_BYTES;
+  public static final String HEADER_VALUE_BYTES = DeadLetterHeaders.VALUE_BYTES;
 
   static final int MAX_PAYLOAD_BYTES = 64 * 1024;
   private static final int MAX_TEXT_CHARS = 4 * 1024;
