@@ -424,6 +424,28 @@ class HistoryCommandsTest {
   }
 
   @Test
+  void shouldFailNamingTheRegistryWhenItCannotBeReached() {
+    // Nothing listens on port 9: every schema fetch fails, and no history is told without them.
+    Result result =
+        run(
+            "replay",
+            "--lock",
+            RecordedIncident.LOCK,
+            "--around",
+            "03:12",
+            "--registry-url",
+            "http://127.0.0.1:9/apis/ccompat/v7");
+
+    assertThat(result.code).isEqualTo(1);
+    assertThat(result.out).doesNotContain("nothing in this window");
+    assertThat(result.err.lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("lockwatch: cannot decode: Cannot fetch schema ")
+        .contains("127.0.0.1:9");
+  }
+
+  @Test
   void shouldRefuseATokenOfZeroAsBadUsage() {
     Result result = run("reclaim", RecordedIncident.LOCK, "--token", "0", "--reason", "x");
 
