@@ -157,6 +157,14 @@ public final class LockwatchConfig {
               "records a task may still have to process when it judges staleness; keep 0 unless"
                   + " lock events come from transactional producers")
           .define(
+              "lockwatch.rocksdb.memory.bytes",
+              Type.LONG,
+              256L << 20,
+              ConfigDef.Range.atLeast(16L << 20),
+              Importance.MEDIUM,
+              "native memory for all RocksDB stores of the instance (block cache and memtables,"
+                  + " shared); at least 16 MiB")
+          .define(
               "lockwatch.http.host",
               Type.STRING,
               "127.0.0.1",
@@ -361,6 +369,11 @@ public final class LockwatchConfig {
 
   public Duration checkInterval() {
     return millis("lockwatch.check.interval.ms");
+  }
+
+  /** Native memory for all of the instance's RocksDB stores, shared. */
+  public long rocksDbMemoryBytes() {
+    return (Long) parsed.get("lockwatch.rocksdb.memory.bytes");
   }
 
   public long judgementMaxLag() {

@@ -6,6 +6,7 @@ import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.UrlCredentials;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.http.LockwatchHttpServer;
+import io.lockwatch.streams.internals.BoundedRocksDbMemory;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.OffsetLagGate;
 import io.lockwatch.streams.internals.StreamThreadProgress;
@@ -177,6 +178,7 @@ public final class LockwatchApp implements AutoCloseable {
       props.put(
           StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
       props.put(InputErrorHandlers.METRICS_CONFIG, metrics);
+      props.put(BoundedRocksDbMemory.MEMORY_CONFIG, config.rocksDbMemoryBytes());
       config
           .instanceId()
           .ifPresent(

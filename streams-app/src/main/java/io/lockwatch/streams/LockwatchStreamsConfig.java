@@ -1,6 +1,7 @@
 package io.lockwatch.streams;
 
 import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.internals.BoundedRocksDbMemory;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import java.util.HashMap;
 import java.util.Map;
@@ -78,6 +79,9 @@ public final class LockwatchStreamsConfig {
     // partition is empty).
     config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     config.putAll(FAILOVER);
+    // All stores share one bounded block cache and memtable budget
+    // (lockwatch.rocksdb.memory.bytes).
+    config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
     return config;
   }
 }

@@ -9,7 +9,9 @@ import io.lockwatch.streams.internals.CommitHook;
 import io.lockwatch.streams.internals.LockStateStoreSerde;
 import io.lockwatch.streams.internals.WatchdogProcessor;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -151,6 +153,7 @@ public final class LockwatchTopology {
             Stores.persistentKeyValueStore(STATE_STORE),
             Serdes.String(),
             new LockStateStoreSerde());
+    stateStore.withLoggingEnabled(CHANGELOG);
     topology.addStateStore(
         cacheLockState ? stateStore.withCachingEnabled() : stateStore.withCachingDisabled(),
         WATCHDOG);
@@ -158,12 +161,14 @@ public final class LockwatchTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withLoggingEnabled(CHANGELOG)
             .withCachingDisabled(),
         WATCHDOG);
     // Locks by status, written on status changes only (not on a held lock's heartbeat).
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(), Serdes.Long())
+            .withLoggingEnabled(CHANGELOG)
             .withCachingDisabled(),
         WATCHDOG);
     // Counts are published when the task commits, not when it does the work (CommitHook).
@@ -173,6 +178,20 @@ public final class LockwatchTopology {
     addSink(topology, COMMANDS_SINK, topics.reclaimCommands());
     return topology;
   }
+
+  /**
+   * The stores' changelog topics (compacted, as Kafka Streams makes them): small segments rolled at
+   * least hourly, so compaction reaches all but the last hour of writes and a restore reads about
+   * one record per key plus an hour of changes, however long the app has run (the active segment is
+   * never compacted; with the 1 GiB default it held days of heartbeats). Tombstones of the deadline
+   * index are dropped after an hour.
+   */
+  static final Map<String, String> CHANGELOG =
+      Map.of(
+          TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 << 20),
+          TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+          TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.2",
+          TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static <V extends SpecificRecord> void addSink(

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -82,6 +85,33 @@ class WatchdogAppIntegrationTest {
     settings.put("lockwatch.topics.partitions", 3);
     app = LockwatchProcess.launch(work, "first", settings);
     app.awaitReady(Duration.ofSeconds(90));
+  }
+
+  @Test
+  @Order(100)
+  void shouldStampInputsOnTheBrokerAndKeepChangelogSegmentsSmallWhenItCreatesItsTopics()
+      throws Exception {
+    try (Admin admin = Admin.create(stack.kafka().adminConfig())) {
+      ConfigResource events =
+          new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".lock-events");
+      ConfigResource actions =
+          new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".operator-actions");
+      ConfigResource changelog =
+          new ConfigResource(ConfigResource.Type.TOPIC, prefix + "-lock-state-store-changelog");
+      Map<ConfigResource, Config> configs =
+          admin
+              .describeConfigs(List.of(events, actions, changelog))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+
+      assertThat(configs.get(events).get("message.timestamp.type").value())
+          .isEqualTo("LogAppendTime");
+      assertThat(configs.get(actions).get("message.timestamp.type").value())
+          .isEqualTo("LogAppendTime");
+      assertThat(configs.get(changelog).get("segment.bytes").value()).isEqualTo("67108864");
+      assertThat(configs.get(changelog).get("segment.ms").value()).isEqualTo("3600000");
+      assertThat(configs.get(changelog).get("cleanup.policy").value()).isEqualTo("compact");
+    }
   }
 
   @AfterAll
