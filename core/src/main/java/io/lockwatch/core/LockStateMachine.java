@@ -78,15 +78,25 @@ public final class LockStateMachine {
 
   /** The lock's scheduled check ({@link LockState#getNextCheckAt()}) has come. */
   public Transition onCheck(LockState current, Instant now) {
+    return onCheck(current, now, now);
+  }
+
+  /**
+   * The lock's scheduled check has come, judged at {@code now} when every input observed up to
+   * {@code inputsUpTo} (and perhaps not later ones) has been applied: a heartbeat deadline after
+   * {@code inputsUpTo} is not judged yet, since a renewal may be among the inputs still to come.
+   */
+  public Transition onCheck(LockState current, Instant now, Instant inputsUpTo) {
+    Instant known = inputsUpTo.isAfter(now) ? now : inputsUpTo;
     if (current == null
         || current.getNextCheckAt() == null
-        || current.getNextCheckAt().isAfter(now)) {
+        || current.getNextCheckAt().isAfter(known)) {
       return Transition.none(Outcome.NOTHING_DUE);
     }
     switch (current.getStatus()) {
       case HELD -> {
         Instant deadline = deadline(current);
-        if (deadline.isAfter(now)) {
+        if (deadline.isAfter(known)) {
           // Renewed since the check was scheduled: look again at the renewed deadline.
           current.setNextCheckAt(deadline);
           return stored(

@@ -69,6 +69,14 @@ final class WatchdogHarness implements AutoCloseable {
    *     test driver itself puts every record on partition 0
    */
   WatchdogHarness(WatchPolicy policy, int inputPartitions) {
+    this(policy, inputPartitions, InputClock.PROCESSING_TIME);
+  }
+
+  /**
+   * @param inputClock which time the app takes as an input's: with APPEND_TIME, the record time the
+   *     test pipes (the harness's {@link #now()}, standing in for the broker's stamp)
+   */
+  WatchdogHarness(WatchPolicy policy, int inputPartitions, InputClock inputClock) {
     Map<String, Object> config = Map.of("schema.registry.url", "mock://" + registryScope);
     topics = TopicCatalog.fromConfig(config);
     appRegistry = new SwitchableRegistry(topics.registry());
@@ -87,7 +95,8 @@ final class WatchdogHarness implements AutoCloseable {
                 (partition, nextOffset) -> caughtUp.get(),
                 metrics,
                 false,
-                inputPartitions),
+                inputPartitions,
+                inputClock),
             props,
             START);
     events = input(topics.lockEvents());

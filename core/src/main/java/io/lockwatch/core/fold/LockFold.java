@@ -90,7 +90,17 @@ public final class LockFold {
    * @return how many scheduled checks were taken from the schedule
    */
   public int runDueChecks(Instant now, int limit) {
-    return schedule.visitDue(now, limit, check -> runCheck(check, now));
+    return runDueChecks(now, now, limit);
+  }
+
+  /**
+   * Runs the checks due at or before {@code dueBy} (no later than {@code now}), judged at {@code
+   * now}: for a fold that knows every input up to {@code dueBy} has been applied, but not every
+   * input up to {@code now}.
+   */
+  public int runDueChecks(Instant dueBy, Instant now, int limit) {
+    Instant bound = dueBy.isAfter(now) ? now : dueBy;
+    return schedule.visitDue(bound, limit, check -> runCheck(check, now, bound));
   }
 
   /**
@@ -99,6 +109,14 @@ public final class LockFold {
    * judgements).
    */
   public void runCheck(CheckSchedule.Check check, Instant now) {
+    runCheck(check, now, now);
+  }
+
+  /**
+   * Runs one check taken from the schedule, judged at {@code now} on the inputs observed up to
+   * {@code inputsUpTo}: a heartbeat deadline after it is left for later.
+   */
+  public void runCheck(CheckSchedule.Check check, Instant now, Instant inputsUpTo) {
     String lockId = check.lockId();
     LockStatus before;
     Transition transition;
@@ -110,7 +128,7 @@ public final class LockFold {
         return;
       }
       before = state.getStatus();
-      transition = machine.onCheck(state, now);
+      transition = machine.onCheck(state, now, inputsUpTo);
     } catch (RuntimeException e) {
       Instant retryAt = now.plus(checkRetry);
       schedule.schedule(retryAt, lockId);

@@ -113,14 +113,24 @@ public final class HistoryFold {
         yield Optional.of(fold.onAction(lockId, entry.action(), entry.time()));
       }
       case ALERT, COMMAND -> {
-        // The app spoke about this lock at this time: a check it owed was run then.
+        // The app spoke about this lock: a check it owed was run, on the inputs up to the
+        // output's record time, at the time the output itself names.
         CheckSchedule.Check owed = awaitingJudgement.remove(lockId);
         if (owed != null) {
-          fold.runCheck(owed, entry.time());
+          fold.runCheck(owed, madeAt(entry), entry.time());
         }
         yield Optional.empty();
       }
     };
+  }
+
+  /** When the app made an output: its detection or issue time (its record time may be earlier). */
+  private static Instant madeAt(Entry entry) {
+    Instant made =
+        entry.kind() == Entry.Kind.ALERT
+            ? entry.alert().getDetectedAt()
+            : entry.command().getIssuedAt();
+    return made == null || made.isBefore(entry.time()) ? entry.time() : made;
   }
 
   /** Runs every check due at or before {@code now} that the fold can run by then. */

@@ -51,6 +51,12 @@ public final class WatchdogProcessor
   /** Checks handled per punctuation at most; the rest wait for the next one. */
   static final int MAX_CHECKS_PER_PUNCTUATION = 10_000;
 
+  /**
+   * While behind, how far before the last processed input's append time checks are judged: records
+   * of one batch share a timestamp, and a leader change may move the broker clock a little.
+   */
+  static final Duration APPEND_TIME_MARGIN = Duration.ofMillis(250);
+
   /** How often one lock's failing check, or one producer's misplaced inputs, are alerted on. */
   static final Duration ALERT_SPACING = Duration.ofMinutes(1);
 
@@ -73,6 +79,10 @@ public final class WatchdogProcessor
   private WatchdogMetrics.TaskMetrics taskMetrics;
   private TopicPartition input;
   private long nextInputOffset = -1;
+  // Append time of the last lock event processed (APPEND_TIME inputs only), or -1.
+  private long lastInputAppendTime = -1;
+  // While a round of checks runs: the input time its judgements rest on, stamped on their outputs.
+  private long judgementStamp = -1;
 
   /** Store and child-node names the processor is wired to. */
   public record Names(
@@ -115,6 +125,7 @@ public final class WatchdogProcessor
     // commit: nothing held in memory from before may survive.
     this.counts = null;
     this.nextInputOffset = -1;
+    this.lastInputAppendTime = -1;
     this.failingChecks.clear();
     this.context = context;
     this.states = context.getStateStore(names.stateStore());
@@ -143,7 +154,13 @@ public final class WatchdogProcessor
     Optional<RecordMetadata> metadata = context.recordMetadata();
     metadata
         .filter(source -> source.topic().equals(lockEventsTopic))
-        .ifPresent(source -> nextInputOffset = source.offset() + 1);
+        .ifPresent(
+            source -> {
+              nextInputOffset = source.offset() + 1;
+              if (inputClock == InputClock.APPEND_TIME) {
+                lastInputAppendTime = Math.max(lastInputAppendTime, record.timestamp());
+              }
+            });
     if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
       checkPartition(lockId, metadata, producerOf(event), event.getHolder(), event.getEventId());
@@ -224,15 +241,31 @@ public final class WatchdogProcessor
   }
 
   private void checkDueLocks(long timestamp) {
-    if (!gate.caughtUp(input, nextInputOffset)) {
-      // Unprocessed heartbeats may be waiting: judging now could reclaim a live lock.
-      metrics.judgementHeld();
-      return;
-    }
     Instant now = Instant.ofEpochMilli(timestamp);
+    Instant dueBy = now;
+    if (!gate.caughtUp(input, nextInputOffset)) {
+      // Unprocessed heartbeats may be waiting: judging a lock whose renewal may be among them
+      // could reclaim a live lock. On broker append times (in order within the partition), every
+      // input appended up to the last processed one's time has been processed, so the checks due
+      // by then can be judged; only the later ones wait. Without that order, all of them wait.
+      if (lastInputAppendTime < 0) {
+        metrics.judgementHeld();
+        return;
+      }
+      dueBy = Instant.ofEpochMilli(lastInputAppendTime).minus(APPEND_TIME_MARGIN);
+      metrics.judgementHeld();
+    }
     // Loaded before the fold writes: loading may count the store, which must not hold a write yet.
     statusCounts();
-    fold.runDueChecks(now, MAX_CHECKS_PER_PUNCTUATION);
+    // Outputs of these judgements carry, as their record time, the input time they rest on (the
+    // fields inside say when they were made): history orders them there among the inputs, which
+    // is where the app made them, whatever it had still to process.
+    judgementStamp = (dueBy.isAfter(now) ? now : dueBy).toEpochMilli();
+    try {
+      fold.runDueChecks(dueBy, now, MAX_CHECKS_PER_PUNCTUATION);
+    } finally {
+      judgementStamp = -1;
+    }
   }
 
   @Override
@@ -265,7 +298,7 @@ public final class WatchdogProcessor
   /** Turns what the fold judged into records and counts; the state is already stored. */
   @Override
   public void applied(String lockId, LockStatus before, Transition transition, Instant now) {
-    long timestamp = now.toEpochMilli();
+    long timestamp = judgementStamp >= 0 ? judgementStamp : now.toEpochMilli();
     LockState state = transition.state();
     if (state != null) {
       if (state.getStatus() != before) {
