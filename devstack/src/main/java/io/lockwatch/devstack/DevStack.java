@@ -27,6 +27,16 @@ public final class DevStack implements AutoCloseable {
     return start(EmbeddedKafka.builder().build(), EmbeddedRegistry.builder().inMemory().build());
   }
 
+  /**
+   * Throw-away stack on a three-node Kafka cluster (replication factor 3, {@code
+   * min.insync.replicas=2}), whose nodes {@link EmbeddedKafka#stopNode} and {@link
+   * EmbeddedKafka#startNode} one by one: for faults that a single broker cannot show.
+   */
+  public static DevStack startReplicated() {
+    return start(
+        EmbeddedKafka.builder().nodes(3).build(), EmbeddedRegistry.builder().inMemory().build());
+  }
+
   /** Stack whose broker log and registry schemas live under {@code home} and survive restarts. */
   public static DevStack startPersistent(Path home) {
     return start(

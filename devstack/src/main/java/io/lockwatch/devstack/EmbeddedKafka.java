@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,26 +29,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker running inside this JVM in combined KRaft mode (broker and
- * controller in one node), listening on 127.0.0.1 only.
+ * A real Kafka cluster running inside this JVM in combined KRaft mode (each node a broker and a
+ * controller), listening on 127.0.0.1 only: one node by default, or three (a quorum of three
+ * controllers, replication factor 3 and {@code min.insync.replicas=2}) for faults that a single
+ * broker cannot show. Nodes can be stopped and started one by one.
  *
- * <p>The data directory is formatted on first start and reused afterwards, so {@link #stop()}
- * followed by {@link #start()} is a restart on the same log: committed records, consumer offsets
- * and transactions survive. Internal and transaction topics use replication factor 1.
+ * <p>The data directories are formatted on first start and reused afterwards, so {@link #stop()}
+ * followed by {@link #start()} is a restart on the same logs: committed records, consumer offsets
+ * and transactions survive.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final int NODE_ID = 1;
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path dataDir;
   private final boolean deleteDataOnClose;
   private final Map<String, String> overrides;
-  private final int brokerPort;
-  private final int controllerPort;
-  private KafkaRaftServer server;
+  private final List<Node> nodes = new ArrayList<>();
+  private final String clusterId = Uuid.randomUuid().toString();
+
+  /** One node: its id, its fixed ports (a restart comes back on the same address), its server. */
+  private static final class Node {
+    final int id;
+    final int brokerPort;
+    final int controllerPort;
+    final Path logDir;
+    KafkaRaftServer server;
+
+    Node(int id, int brokerPort, int controllerPort, Path logDir) {
+      this.id = id;
+      this.brokerPort = brokerPort;
+      this.controllerPort = controllerPort;
+      this.logDir = logDir;
+    }
+  }
 
   private EmbeddedKafka(Builder builder) {
     try {
@@ -59,60 +78,144 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new UncheckedIOException("Cannot create the broker's data directory", e);
     }
     this.overrides = Map.copyOf(builder.overrides);
-    // Ports are chosen once so that a restart comes back on the same address.
-    this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : FreePorts.pick();
-    this.controllerPort = builder.controllerPort > 0 ? builder.controllerPort : FreePorts.pick();
+    for (int id = 1; id <= builder.nodes; id++) {
+      boolean first = id == 1;
+      nodes.add(
+          new Node(
+              id,
+              first && builder.brokerPort > 0 ? builder.brokerPort : FreePorts.pick(),
+              first && builder.controllerPort > 0 ? builder.controllerPort : FreePorts.pick(),
+              // A single node keeps the layout of earlier versions, so kept data stays usable.
+              builder.nodes == 1
+                  ? dataDir.resolve("kraft-combined-logs")
+                  : dataDir.resolve("node-" + id).resolve("kraft-combined-logs")));
+    }
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Formats the data directory if it is new, starts the node and waits until it serves. */
+  /**
+   * Formats the data directories that are new, starts every node that is not running (together: a
+   * node's broker waits for a controller quorum) and waits until the cluster serves.
+   */
   public synchronized EmbeddedKafka start() {
-    if (server != null) {
+    ExitGuard.install();
+    List<Node> stopped = nodes.stream().filter(node -> node.server == null).toList();
+    if (stopped.isEmpty()) {
       return this;
     }
-    ExitGuard.install();
-    KafkaConfig config = new KafkaConfig(brokerProperties(), false);
-    formatIfNew(config);
+    List<CompletableFuture<Void>> starting = new ArrayList<>();
+    for (Node node : stopped) {
+      starting.add(CompletableFuture.runAsync(() -> startNode(node)));
+    }
+    try {
+      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof DevStackException dev ? dev : e;
+    }
+    awaitReady();
+    LOG.info("Embedded Kafka serving at {} (data in {})", bootstrapServers(), dataDir);
+    return this;
+  }
+
+  private void startNode(Node node) {
+    KafkaConfig config = new KafkaConfig(brokerProperties(node), false);
+    formatIfNew(node, config);
     KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       started.startup();
     } catch (RuntimeException e) {
       started.shutdown();
       throw new DevStackException(
-          "The embedded Kafka broker failed to start: " + e.getMessage(), e);
+          "The embedded Kafka node " + node.id + " failed to start: " + e.getMessage(), e);
     }
-    server = started;
-    awaitReady();
-    LOG.info("Embedded Kafka serving at {} (data in {})", bootstrapServers(), dataDir);
-    return this;
+    synchronized (node) {
+      node.server = started;
+    }
   }
 
-  /** Stops the node and keeps its data, so that {@link #start()} restarts it. */
+  /**
+   * Stops every node and keeps their data, so that {@link #start()} restarts them. Together: a node
+   * stopped last and alone has no controller quorum left to accept its controlled shutdown, and
+   * would wait minutes for it.
+   */
   public synchronized void stop() {
-    if (server == null) {
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    for (Node node : nodes) {
+      KafkaRaftServer server = node.server;
+      if (server != null) {
+        stopping.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  server.shutdown();
+                  server.awaitShutdown();
+                }));
+      }
+    }
+    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+    nodes.forEach(node -> node.server = null);
+  }
+
+  /** Stops one node (1 to {@link #size()}), as a broker crash would, keeping its data. */
+  public synchronized void stopNode(int id) {
+    stopNode(node(id));
+  }
+
+  /** Starts one stopped node again on its data and ports, and waits until the cluster serves. */
+  public synchronized void startNode(int id) {
+    Node node = node(id);
+    if (node.server == null) {
+      startNode(node);
+      awaitReady();
+    }
+  }
+
+  private void stopNode(Node node) {
+    if (node.server == null) {
       return;
     }
-    server.shutdown();
-    server.awaitShutdown();
-    server = null;
+    node.server.shutdown();
+    node.server.awaitShutdown();
+    node.server = null;
+  }
+
+  private Node node(int id) {
+    if (id < 1 || id > nodes.size()) {
+      throw new IllegalArgumentException("No node " + id + "; nodes are 1 to " + nodes.size());
+    }
+    return nodes.get(id - 1);
+  }
+
+  /** How many nodes the cluster has. */
+  public int size() {
+    return nodes.size();
   }
 
   public synchronized boolean isRunning() {
-    return server != null;
+    return nodes.stream().anyMatch(node -> node.server != null);
   }
 
+  /** Whether node {@code id} is running. */
+  public synchronized boolean isRunning(int id) {
+    return node(id).server != null;
+  }
+
+  /** Every node's address, comma-separated. */
   public String bootstrapServers() {
-    return "127.0.0.1:" + brokerPort;
+    StringBuilder servers = new StringBuilder();
+    for (Node node : nodes) {
+      servers.append(servers.length() == 0 ? "" : ",").append("127.0.0.1:").append(node.brokerPort);
+    }
+    return servers.toString();
   }
 
   public Path dataDir() {
     return dataDir;
   }
 
-  /** Properties for an {@link Admin} client of this broker. */
+  /** Properties for an {@link Admin} client of this cluster. */
   public Map<String, Object> adminConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -127,33 +230,50 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private Properties brokerProperties() {
+  private Properties brokerProperties(Node node) {
+    int replication = Math.min(3, nodes.size());
+    String minIsr = Integer.toString(replication > 1 ? 2 : 1);
+    StringBuilder voters = new StringBuilder();
+    for (Node voter : nodes) {
+      voters
+          .append(voters.length() == 0 ? "" : ",")
+          .append(voter.id)
+          .append("@127.0.0.1:")
+          .append(voter.controllerPort);
+    }
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
-    props.put("node.id", String.valueOf(NODE_ID));
-    props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    props.put("node.id", String.valueOf(node.id));
+    props.put("controller.quorum.voters", voters.toString());
     props.put(
         "listeners",
         "PLAINTEXT://127.0.0.1:"
-            + brokerPort
+            + node.brokerPort
             + ","
             + CONTROLLER_LISTENER
             + "://127.0.0.1:"
-            + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            + node.controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort);
     props.put("controller.listener.names", CONTROLLER_LISTENER);
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    props.put("log.dirs", logDir().toString());
-    // A single node: every internal topic must be satisfiable by one replica.
-    props.put("offsets.topic.replication.factor", "1");
+    props.put("log.dirs", node.logDir.toString());
+    // Internal topics as replicated as the cluster allows: one replica on a single node.
+    props.put("offsets.topic.replication.factor", Integer.toString(replication));
     props.put("offsets.topic.num.partitions", "5");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.replication.factor", Integer.toString(replication));
+    props.put("transaction.state.log.min.isr", minIsr);
     props.put("transaction.state.log.num.partitions", "5");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
+    props.put("share.coordinator.state.topic.min.isr", minIsr);
+    props.put("default.replication.factor", Integer.toString(replication));
+    props.put("min.insync.replicas", minIsr);
     props.put("group.initial.rebalance.delay.ms", "0");
+    if (nodes.size() > 1) {
+      // A node stops as a crashed one would: a controlled shutdown of the whole cluster cannot
+      // move leadership anywhere and waits five minutes for the controller's consent.
+      props.put("controlled.shutdown.enable", "false");
+    }
     // A crashed exactly-once producer's open transaction blocks its partitions' readers until the
     // broker aborts it: look for timed-out transactions every second, not every ten.
     props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
@@ -162,36 +282,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     return props;
   }
 
-  private Path logDir() {
-    return dataDir.resolve("kraft-combined-logs");
-  }
-
-  private void formatIfNew(KafkaConfig config) {
-    if (Files.exists(logDir().resolve("meta.properties"))) {
+  private void formatIfNew(Node node, KafkaConfig config) {
+    if (Files.exists(node.logDir.resolve("meta.properties"))) {
       return;
     }
     try {
       new Formatter()
-          .setClusterId(Uuid.randomUuid().toString())
-          .setNodeId(NODE_ID)
+          .setClusterId(clusterId)
+          .setNodeId(node.id)
           .setControllerListenerName(CONTROLLER_LISTENER)
-          .setDirectories(List.of(logDir().toString()))
+          .setDirectories(List.of(node.logDir.toString()))
           .setMetadataLogDirectory(config.metadataLogDir())
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .run();
     } catch (Exception e) {
-      throw new DevStackException("Cannot format the broker's storage in " + logDir(), e);
+      throw new DevStackException("Cannot format the broker's storage in " + node.logDir, e);
     }
   }
 
   private void awaitReady() {
+    long running = nodes.stream().filter(node -> node.server != null).count();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     Exception lastFailure = null;
     try (Admin admin = Admin.create(adminConfig())) {
       while (System.nanoTime() < deadline) {
         try {
-          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+          if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= running) {
             return;
           }
         } catch (ExecutionException | TimeoutException e) {
@@ -212,6 +329,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Path dataDir;
     private int brokerPort;
     private int controllerPort;
+    private int nodes = 1;
     private final Map<String, String> overrides = new HashMap<>();
 
     private Builder() {}
@@ -224,13 +342,27 @@ public final class EmbeddedKafka implements AutoCloseable {
       return this;
     }
 
+    /** The first node's broker port (default: a free one). */
     public Builder brokerPort(int port) {
       this.brokerPort = port;
       return this;
     }
 
+    /** The first node's controller port (default: a free one). */
     public Builder controllerPort(int port) {
       this.controllerPort = port;
+      return this;
+    }
+
+    /**
+     * How many nodes: 1 (the default), or 3 for a replicated cluster (replication factor 3, {@code
+     * min.insync.replicas=2}) that survives one node's loss.
+     */
+    public Builder nodes(int count) {
+      if (count != 1 && count != 3) {
+        throw new IllegalArgumentException("1 or 3 nodes, not " + count);
+      }
+      this.nodes = count;
       return this;
     }
 

@@ -81,6 +81,57 @@ class DevStackTest {
   }
 
   @Test
+  void shouldKeepAcceptingAndServingRecordsWhenOneOfThreeNodesIsDown() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.builder().nodes(3).build().start()) {
+      try (Admin admin = Admin.create(kafka.adminConfig())) {
+        admin
+            .createTopics(List.of(new NewTopic("replicated", 1, (short) 3)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+        assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
+      }
+      Map<String, Object> producerConfig =
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              kafka.bootstrapServers(),
+              ProducerConfig.ACKS_CONFIG,
+              "all",
+              ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+              30_000,
+              ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+              10_000);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+        producer
+            .send(new ProducerRecord<>("replicated", "k", "three up"))
+            .get(30, TimeUnit.SECONDS);
+        kafka.stopNode(leaderOf(kafka, "replicated"));
+        producer.send(new ProducerRecord<>("replicated", "k", "two up")).get(30, TimeUnit.SECONDS);
+      }
+      assertThat(readAll(kafka.bootstrapServers(), "replicated"))
+          .containsExactly("three up", "two up");
+      for (int node = 1; node <= kafka.size(); node++) {
+        kafka.startNode(node);
+      }
+      assertThat(kafka.isRunning(1) && kafka.isRunning(2) && kafka.isRunning(3)).isTrue();
+    }
+  }
+
+  private static int leaderOf(EmbeddedKafka kafka, String topic) throws Exception {
+    try (Admin admin = Admin.create(kafka.adminConfig())) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .get(0)
+          .leader()
+          .id();
+    }
+  }
+
+  @Test
   void shouldRefuseAnIncompatibleSchemaWhenCompatibilityIsBackward(DevStack stack)
       throws Exception {
     String subject = stack.registryUrl() + "/subjects/devstack-compat-value/versions";
