@@ -273,6 +273,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       // A node stops as a crashed one would: a controlled shutdown of the whole cluster cannot
       // move leadership anywhere and waits five minutes for the controller's consent.
       props.put("controlled.shutdown.enable", "false");
+      // A stopped node is fenced, and its partitions led elsewhere, within 3 s (9 s by default).
+      props.put("broker.heartbeat.interval.ms", "500");
+      props.put("broker.session.timeout.ms", "3000");
     }
     // A crashed exactly-once producer's open transaction blocks its partitions' readers until the
     // broker aborts it: look for timed-out transactions every second, not every ten.
