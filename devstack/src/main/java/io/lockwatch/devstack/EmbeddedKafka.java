@@ -188,6 +188,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     return nodes.get(id - 1);
   }
 
+  /** The node leading {@code topic}'s partition, as the cluster's metadata says now. */
+  public int leaderOf(String topic, int partition) {
+    try (Admin admin = Admin.create(adminConfig())) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .get(partition)
+          .leader()
+          .id();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DevStackException("Interrupted while describing " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new DevStackException("Cannot describe " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
   /** How many nodes the cluster has. */
   public int size() {
     return nodes.size();

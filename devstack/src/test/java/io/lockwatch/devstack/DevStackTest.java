@@ -105,7 +105,7 @@ class DevStackTest {
         producer
             .send(new ProducerRecord<>("replicated", "k", "three up"))
             .get(30, TimeUnit.SECONDS);
-        kafka.stopNode(leaderOf(kafka, "replicated"));
+        kafka.stopNode(kafka.leaderOf("replicated", 0));
         producer.send(new ProducerRecord<>("replicated", "k", "two up")).get(30, TimeUnit.SECONDS);
       }
       assertThat(readAll(kafka.bootstrapServers(), "replicated"))
@@ -114,20 +114,6 @@ class DevStackTest {
         kafka.startNode(node);
       }
       assertThat(kafka.isRunning(1) && kafka.isRunning(2) && kafka.isRunning(3)).isTrue();
-    }
-  }
-
-  private static int leaderOf(EmbeddedKafka kafka, String topic) throws Exception {
-    try (Admin admin = Admin.create(kafka.adminConfig())) {
-      return admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .get(topic)
-          .partitions()
-          .get(0)
-          .leader()
-          .id();
     }
   }
 

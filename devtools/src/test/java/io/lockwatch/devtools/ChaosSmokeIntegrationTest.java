@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,7 @@ class ChaosSmokeIntegrationTest {
             }
           }
           if (round == 3) {
-            killed = leaderOfLockEvents(stack, topics);
+            killed = stack.kafka().leaderOf(topics.lockEvents().name(), 0);
             stack.kafka().stopNode(killed);
           }
           if (round == 7) {
@@ -123,21 +122,6 @@ class ChaosSmokeIntegrationTest {
         .setPid(1)
         .setIncarnation(node + "-1")
         .build();
-  }
-
-  private static int leaderOfLockEvents(DevStack stack, TopicCatalog topics) throws Exception {
-    try (Admin admin = Admin.create(stack.kafka().adminConfig())) {
-      String topic = topics.lockEvents().name();
-      return admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .get(topic)
-          .partitions()
-          .get(0)
-          .leader()
-          .id();
-    }
   }
 
   private static void awaitRunning(LockwatchApp app) throws InterruptedException {

@@ -1,12 +1,8 @@
 package io.lockwatch.cli;
 
 import io.lockwatch.events.OperatorActionType;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code lockwatch approve}: release a reclaim held at a "hold" policy's hold point. */
 @Command(
@@ -17,9 +13,7 @@ import picocli.CommandLine.Spec;
       "",
       "Fenced: applies only while the lock is still held under --token."
     })
-public final class ApproveCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin OperatorActionOptions action;
+public final class ApproveCommand extends OperatorActionCommand {
 
   @Option(
       names = {"-r", "--reason"},
@@ -28,7 +22,12 @@ public final class ApproveCommand implements Callable<Integer> {
   String reason;
 
   @Override
-  public Integer call() throws Exception {
-    return action.publish(spec.commandLine().getOut(), OperatorActionType.APPROVE_RECLAIM, reason);
+  OperatorActionType type() {
+    return OperatorActionType.APPROVE_RECLAIM;
+  }
+
+  @Override
+  String reason() {
+    return reason;
   }
 }

@@ -1,12 +1,8 @@
 package io.lockwatch.cli;
 
 import io.lockwatch.events.OperatorActionType;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code lockwatch reclaim}: ask Lockwatch for a manual reclaim, fenced by token. */
 @Command(
@@ -18,9 +14,7 @@ import picocli.CommandLine.Spec;
       "Fenced: Lockwatch issues the reclaim command only if the lock is still held under",
       "--token, so a lock that changed hands since you looked is never touched."
     })
-public final class ReclaimRequestCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin OperatorActionOptions action;
+public final class ReclaimRequestCommand extends OperatorActionCommand {
 
   @Option(
       names = {"-r", "--reason"},
@@ -30,7 +24,12 @@ public final class ReclaimRequestCommand implements Callable<Integer> {
   String reason;
 
   @Override
-  public Integer call() throws Exception {
-    return action.publish(spec.commandLine().getOut(), OperatorActionType.REQUEST_RECLAIM, reason);
+  OperatorActionType type() {
+    return OperatorActionType.REQUEST_RECLAIM;
+  }
+
+  @Override
+  String reason() {
+    return reason;
   }
 }

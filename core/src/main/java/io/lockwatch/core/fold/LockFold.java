@@ -9,6 +9,8 @@ import io.lockwatch.events.OperatorAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The time-driven fold of lock inputs into lock states: the one code path by which the streams app
@@ -33,6 +35,21 @@ public final class LockFold {
     LockState get(String lockId);
 
     void put(String lockId, LockState state);
+
+    /** States kept by these two functions (a map's, a store's). */
+    static LockStates of(Function<String, LockState> get, BiConsumer<String, LockState> put) {
+      return new LockStates() {
+        @Override
+        public LockState get(String lockId) {
+          return get.apply(lockId);
+        }
+
+        @Override
+        public void put(String lockId, LockState state) {
+          put.accept(lockId, state);
+        }
+      };
+    }
   }
 
   /** What the fold's work turns into. */

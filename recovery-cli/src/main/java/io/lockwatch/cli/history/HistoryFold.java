@@ -59,17 +59,7 @@ public final class HistoryFold {
     this.fold =
         new LockFold(
             machine,
-            new LockFold.LockStates() {
-              @Override
-              public LockState get(String lockId) {
-                return states.get(lockId);
-              }
-
-              @Override
-              public void put(String lockId, LockState state) {
-                states.put(lockId, state);
-              }
-            },
+            LockFold.LockStates.of(states::get, states::put),
             schedule,
             Duration.ofSeconds(1),
             new LockFold.Outcomes() {

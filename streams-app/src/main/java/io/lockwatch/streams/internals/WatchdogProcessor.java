@@ -133,7 +133,11 @@ public final class WatchdogProcessor
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     this.fold =
         new LockFold(
-            machine, new StoredStates(states), new DeadlineIndex(indexStore), checkRetry, this);
+            machine,
+            LockFold.LockStates.of(states::get, states::put),
+            new DeadlineIndex(indexStore),
+            checkRetry,
+            this);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
     WatchdogMetrics.TaskMetrics counts = metrics.forTask();
     this.taskMetrics = counts;
@@ -326,20 +330,6 @@ public final class WatchdogProcessor
       counts = new StatusCounts(countsStore, states);
     }
     return counts;
-  }
-
-  /** The fold's lock states in the task's state store. */
-  private record StoredStates(KeyValueStore<String, LockState> store)
-      implements LockFold.LockStates {
-    @Override
-    public LockState get(String lockId) {
-      return store.get(lockId);
-    }
-
-    @Override
-    public void put(String lockId, LockState state) {
-      store.put(lockId, state);
-    }
   }
 
   /** One lock's failing check: how often it failed, when it was last alerted on. */
