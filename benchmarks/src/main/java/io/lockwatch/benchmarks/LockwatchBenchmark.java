@@ -20,7 +20,8 @@ import java.util.Map;
  * </ol>
  *
  * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abcr
- * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}.
+ * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}; {@code only=s scaleLocks=1000000
+ * scaleVictims=150 scaleSteadySeconds=60} runs the scale benchmark (not in the default set).
  */
 public final class LockwatchBenchmark {
   private LockwatchBenchmark() {}
@@ -42,7 +43,13 @@ public final class LockwatchBenchmark {
                 "guarantees",
                 "exactly_once_v2,at_least_once",
                 "rounds",
-                "1"));
+                "1",
+                "scaleLocks",
+                "1000000",
+                "scaleVictims",
+                "150",
+                "scaleSteadySeconds",
+                "60"));
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -68,6 +75,12 @@ public final class LockwatchBenchmark {
       if (only.contains("r")) {
         ReplayBenchmark.run(kafka, Integer.parseInt(options.get("replayEvents")));
       }
+    }
+    if (only.contains("s")) {
+      ScaleBenchmark.measure(
+          Integer.parseInt(options.get("scaleLocks")),
+          Integer.parseInt(options.get("scaleVictims")),
+          java.time.Duration.ofSeconds(Long.parseLong(options.get("scaleSteadySeconds"))));
     }
     if (!only.contains("b")) {
       return;

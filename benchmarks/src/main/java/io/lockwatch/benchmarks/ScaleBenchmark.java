@@ -1,0 +1,456 @@
+package io.lockwatch.benchmarks;
+
+import io.lockwatch.devstack.DevStack;
+import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockEventType;
+import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.topics.TopicCatalog;
+import io.lockwatch.streams.LockwatchApp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * (s) Scale: one Lockwatch instance (its own JVM, {@code -Xmx512m}, exactly_once_v2, 6 partitions,
+ * one stream thread) tracking {@code scaleLocks} locks that heartbeat every 30 s, on the embedded
+ * stack. Reports the load, the detection delay of locks that freeze (in the first wave of deadline
+ * checks, when every lock's first check falls due together), live locks wrongly reclaimed, heap and
+ * RSS, the cost of a scrape and a page of locks, and the time from kill -9 to ready, with the state
+ * directory kept and wiped, while the fleet keeps beating.
+ */
+final class ScaleBenchmark {
+  private static final Duration INTERVAL = Duration.ofSeconds(30); // threshold 90 s
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ScaleBenchmark() {}
+
+  static void measure(int locks, int victims, Duration steady) throws Exception {
+    Path work = Files.createTempDirectory("lockwatch-scale-");
+    try (DevStack stack = DevStack.startEphemeral()) {
+      Map<String, Object> client = new HashMap<>(stack.clientConfig());
+      client.putAll(TopicCatalog.namedWithPrefix("scale"));
+      TopicCatalog topics = TopicCatalog.fromConfig(client);
+      BenchmarkSupport.createTopics(stack.bootstrapServers(), topics);
+      int port = freePort();
+      StringBuilder properties = new StringBuilder();
+      client.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+      properties.append("lockwatch.application.id=scale\n");
+      properties.append("lockwatch.topics.partitions=" + BenchmarkSupport.PARTITIONS + "\n");
+      properties.append("lockwatch.http.port=" + port + "\n");
+      properties.append("state.dir=" + work.resolve("state") + "\n");
+      Path config = Files.writeString(work.resolve("scale.properties"), properties);
+      Path log = work.resolve("app.log");
+      System.out.printf(
+          "%n(s) Scale: %,d locks heartbeating every %ds (%,d events/s), %d of them freezing after"
+              + " their acquire; app in its own JVM (-Xmx512m); log %s%n",
+          locks, INTERVAL.toSeconds(), locks / INTERVAL.toSeconds(), victims, log);
+      Process app = launch(config, log);
+      awaitReady(port, app, Duration.ofMinutes(3));
+      Fleet fleet = new Fleet(stack.bootstrapServers(), topics, locks, victims);
+      Commands commands = new Commands(client, topics);
+      Sampler sampler = new Sampler(app.pid(), port);
+      try {
+        long loadStart = System.nanoTime();
+        fleet.acquireAll();
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        System.out.printf("    bulk load: %,d acquires sent in %.1f s%n", locks, loadSeconds);
+        fleet.startBeating();
+        // The first wave: every lock's first check falls due 90 s after its acquire.
+        long waveEnd = System.nanoTime() + INTERVAL.multipliedBy(3).plus(steady).toNanos();
+        while (System.nanoTime() < waveEnd) {
+          sampler.sample();
+          commands.poll();
+          Thread.sleep(5_000);
+        }
+        commands.poll();
+        report(fleet, commands, sampler);
+        scrape(port);
+        sampler.fullGc();
+
+        Duration kept = restart(app, config, log, port, false, work);
+        app = lastLaunched;
+        Duration wiped = restart(app, config, log, port, true, work);
+        app = lastLaunched;
+        System.out.printf(
+            "    kill -9 to ready: %.1f s with the state directory, %.1f s with it wiped%n",
+            kept.toMillis() / 1e3, wiped.toMillis() / 1e3);
+        Thread.sleep(10_000);
+        commands.poll();
+        System.out.printf(
+            "    after the restarts: %,d live locks wrongly reclaimed, %d duplicate commands%n",
+            commands.wrongful(fleet), commands.duplicates);
+      } finally {
+        fleet.close();
+        commands.close();
+        app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Process lastLaunched;
+
+  private static Duration restart(
+      Process app, Path config, Path log, int port, boolean wipe, Path work) throws Exception {
+    long killedAt = System.nanoTime();
+    app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (wipe) {
+      deleteRecursively(work.resolve("state"));
+    }
+    Process next = launch(config, log);
+    awaitReady(port, next, Duration.ofMinutes(5));
+    lastLaunched = next;
+    return Duration.ofNanos(System.nanoTime() - killedAt);
+  }
+
+  private static void report(Fleet fleet, Commands commands, Sampler sampler) {
+    List<Long> delays = new ArrayList<>(commands.victimDelaysMs(fleet));
+    Collections.sort(delays);
+    System.out.printf(
+        "    frozen locks reclaimed: %d of %d; detection delay (threshold crossing to command)"
+            + " p50 %d ms, p99 %d ms, max %d ms; %d later than 1 s%n",
+        delays.size(),
+        fleet.victims,
+        percentile(delays, 50),
+        percentile(delays, 99),
+        delays.isEmpty() ? -1 : delays.get(delays.size() - 1),
+        delays.stream().filter(delay -> delay > 1_000).count());
+    System.out.printf(
+        "    live locks wrongly reclaimed: %d; duplicate commands: %d%n",
+        commands.wrongful(fleet), commands.duplicates);
+    System.out.printf(
+        "    heartbeats sent: %,d; app heap in use max %d MB, RSS max %d MB%n",
+        fleet.sent.get(), sampler.maxHeapMb, sampler.maxRssMb);
+  }
+
+  private static void scrape(int port) throws Exception {
+    for (String path : List.of("/metrics", "/locks?limit=1000", "/locks?status=STALE")) {
+      long start = System.nanoTime();
+      HttpResponse<String> response = get(port, path);
+      System.out.printf(
+          "    GET %s: %d in %d ms (%,d bytes)%n",
+          path,
+          response.statusCode(),
+          (System.nanoTime() - start) / 1_000_000,
+          response.body().length());
+    }
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  // ------------------------------------------------------------------ the fleet
+
+  /** The lock holders: one acquire each, then a heartbeat every 30 s, victims excepted. */
+  private static final class Fleet implements AutoCloseable {
+    final int locks;
+    final int victims;
+    final AtomicLong sent = new AtomicLong();
+    final Map<String, Instant> victimAcquiredAt = new ConcurrentHashMap<>();
+    private final KafkaProducer<String, byte[]> producer;
+    private final TopicCatalog topics;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private Thread beater;
+
+    Fleet(String bootstrap, TopicCatalog topics, int locks, int victims) {
+      this.locks = locks;
+      this.victims = victims;
+      this.topics = topics;
+      this.producer =
+          new KafkaProducer<>(
+              BenchmarkSupport.producerConfig(bootstrap),
+              new StringSerializer(),
+              new ByteArraySerializer());
+    }
+
+    boolean isVictim(int lock) {
+      return victims > 0 && lock % (locks / victims) == 0 && lock / (locks / victims) < victims;
+    }
+
+    void acquireAll() throws Exception {
+      for (int lock = 0; lock < locks; lock++) {
+        send(lock, LockEventType.ACQUIRED, 0);
+        if (isVictim(lock)) {
+          victimAcquiredAt.put(BenchmarkSupport.lockId(lock), Instant.now());
+        }
+      }
+      producer.flush();
+    }
+
+    /** Heartbeats paced evenly: each lock once per interval, in acquire order. */
+    void startBeating() {
+      beater =
+          new Thread(
+              () -> {
+                long perSecond = Math.max(1, locks / INTERVAL.toSeconds());
+                long sequence = 1;
+                while (running.get()) {
+                  long cycleStart = System.nanoTime();
+                  for (int lock = 0; lock < locks && running.get(); lock++) {
+                    if (!isVictim(lock)) {
+                      send(lock, LockEventType.HEARTBEAT, sequence);
+                    }
+                    if (lock % 1_000 == 999) {
+                      long due = cycleStart + (lock + 1) * 1_000_000_000L / perSecond;
+                      long wait = due - System.nanoTime();
+                      if (wait > 0) {
+                        sleepNanos(wait);
+                      }
+                    }
+                  }
+                  sequence++;
+                }
+              },
+              "scale-fleet");
+      beater.setDaemon(true);
+      beater.start();
+    }
+
+    private void send(int lock, LockEventType type, long sequence) {
+      String lockId = BenchmarkSupport.lockId(lock);
+      LockEvent.Builder event =
+          LockEvent.newBuilder()
+              .setEventId(lockId + "/" + sequence)
+              .setLockId(lockId)
+              .setType(type)
+              .setFencingToken(1)
+              .setHolder(BenchmarkSupport.HOLDER)
+              .setOccurredAt(Instant.now())
+              .setSequence(sequence);
+      if (type == LockEventType.ACQUIRED) {
+        event.setHeartbeatIntervalMs(INTERVAL.toMillis());
+      }
+      String topic = topics.lockEvents().name();
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              lockId,
+              topics.lockEvents().valueSerde().serializer().serialize(topic, event.build())));
+      sent.incrementAndGet();
+    }
+
+    private static void sleepNanos(long nanos) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(nanos);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      if (beater != null) {
+        beater.join(10_000);
+      }
+      producer.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ the verifier
+
+  /** The reclaim commands, read_committed, by lock. */
+  private static final class Commands implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicCatalog topics;
+    private final Map<String, ReclaimCommand> first = new HashMap<>();
+    long duplicates;
+
+    Commands(Map<String, Object> client, TopicCatalog topics) {
+      this.topics = topics;
+      Map<String, Object> config = new HashMap<>(client);
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+      consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p = 0; p < BenchmarkSupport.PARTITIONS; p++) {
+        partitions.add(new TopicPartition(topics.reclaimCommands().name(), p));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    }
+
+    void poll() {
+      for (int empty = 0; empty < 3; ) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          empty++;
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+          ReclaimCommand command =
+              topics
+                  .reclaimCommands()
+                  .valueSerde()
+                  .deserializer()
+                  .deserialize(record.topic(), record.value());
+          if (first.putIfAbsent(command.getLockId(), command) != null) {
+            duplicates++;
+          }
+        }
+      }
+    }
+
+    List<Long> victimDelaysMs(Fleet fleet) {
+      List<Long> delays = new ArrayList<>();
+      first.forEach(
+          (lockId, command) -> {
+            if (fleet.victimAcquiredAt.containsKey(lockId)) {
+              Instant crossing =
+                  command.getLastHeartbeatObservedAt().plusMillis(command.getThresholdMs());
+              delays.add(Duration.between(crossing, command.getIssuedAt()).toMillis());
+            }
+          });
+      return delays;
+    }
+
+    long wrongful(Fleet fleet) {
+      return first.keySet().stream()
+          .filter(lockId -> !fleet.victimAcquiredAt.containsKey(lockId))
+          .count();
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ the app's process
+
+  private static final class Sampler {
+    private final long pid;
+    private final int port;
+    long maxHeapMb;
+    long maxRssMb;
+
+    Sampler(long pid, int port) {
+      this.pid = pid;
+      this.port = port;
+    }
+
+    void sample() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+          if (line.startsWith("VmRSS:")) {
+            maxRssMb = Math.max(maxRssMb, Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+          }
+        }
+      } catch (IOException gone) {
+        // not on Linux, or the process is gone: no RSS
+      }
+      maxHeapMb = Math.max(maxHeapMb, heapMb());
+    }
+
+    long heapMb() {
+      try {
+        double bytes = 0;
+        for (String line : get(port, "/metrics").body().split("\n")) {
+          if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
+            bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+        return (long) (bytes / (1 << 20));
+      } catch (Exception e) {
+        return 0;
+      }
+    }
+
+    void fullGc() throws Exception {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(60, TimeUnit.SECONDS);
+      System.out.printf("    app heap in use after a full GC: %d MB%n", heapMb());
+    }
+  }
+
+  private static Process launch(Path config, Path log) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(
+            java.toString(),
+            "-Xmx512m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-cp",
+            System.getProperty("java.class.path"),
+            LockwatchApp.class.getName(),
+            "--config",
+            config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  private static void awaitReady(int port, Process app, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!app.isAlive()) {
+        throw new IllegalStateException("the app exited; see its log");
+      }
+      try {
+        if (get(port, "/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the app was not ready within " + timeout);
+  }
+
+  private static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
