@@ -38,6 +38,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -288,13 +289,15 @@ public final class LockwatchApp implements AutoCloseable {
     List<String> names = List.of(topics.lockEvents().name(), topics.operatorActions().name());
     try (Admin admin = Admin.create(clientConfig)) {
       Map<ConfigResource, Config> configs =
-          admin
-              .describeConfigs(
-                  names.stream()
-                      .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
-                      .toList())
-              .all()
-              .get(30, TimeUnit.SECONDS);
+          untilKnown(
+              () ->
+                  admin
+                      .describeConfigs(
+                          names.stream()
+                              .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                              .toList())
+                      .all()
+                      .get(30, TimeUnit.SECONDS));
       List<String> producerStamped = new ArrayList<>();
       configs.forEach(
           (resource, config) -> {
@@ -325,14 +328,43 @@ public final class LockwatchApp implements AutoCloseable {
     }
   }
 
+  /** A read of topic metadata that waits out its propagation. */
+  @FunctionalInterface
+  private interface MetadataRead<T> {
+    T read() throws InterruptedException, ExecutionException, TimeoutException;
+  }
+
+  /**
+   * Reads topic metadata, retrying for up to 30 s while a broker does not know the topics yet: on a
+   * cluster of several brokers, topics just created reach each broker's metadata a moment later.
+   */
+  private static <T> T untilKnown(MetadataRead<T> read)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return read.read();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   /** The partition count of the inputs, which must be co-partitioned (checked here). */
   private static int inputPartitions(Map<String, Object> clientConfig, TopicCatalog topics) {
     try (Admin admin = Admin.create(clientConfig)) {
       Map<String, TopicDescription> described =
-          admin
-              .describeTopics(List.of(topics.lockEvents().name(), topics.operatorActions().name()))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS);
+          untilKnown(
+              () ->
+                  admin
+                      .describeTopics(
+                          List.of(topics.lockEvents().name(), topics.operatorActions().name()))
+                      .allTopicNames()
+                      .get(30, TimeUnit.SECONDS));
       int events = described.get(topics.lockEvents().name()).partitions().size();
       int actions = described.get(topics.operatorActions().name()).partitions().size();
       if (events != actions) {
