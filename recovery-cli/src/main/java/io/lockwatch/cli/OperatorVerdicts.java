@@ -30,7 +30,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * for this one.
  */
 final class OperatorVerdicts implements AutoCloseable {
-  private final TopicCatalog catalog;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, Topic<String, ? extends SpecificRecord>> watched =
       new HashMap<>();
@@ -45,7 +44,6 @@ final class OperatorVerdicts implements AutoCloseable {
    */
   OperatorVerdicts(
       Map<String, Object> clientConfig, TopicCatalog catalog, String lockId, Duration timeout) {
-    this.catalog = catalog;
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -129,10 +127,6 @@ final class OperatorVerdicts implements AutoCloseable {
                   + " an operator requests a reclaim"));
     }
     return Optional.empty();
-  }
-
-  TopicCatalog catalog() {
-    return catalog;
   }
 
   @Override

@@ -9,9 +9,7 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -34,7 +32,6 @@ public final class HistoryFold {
   private final InMemoryCheckSchedule schedule = new InMemoryCheckSchedule();
   // Due checks that would change their lock, waiting for the app's judgement, by lock.
   private final Map<String, CheckSchedule.Check> awaitingJudgement = new HashMap<>();
-  private final List<String> failedChecks = new ArrayList<>();
   private final LockStateMachine machine;
   private final Judgements judgements;
   private final LockFold fold;
@@ -72,9 +69,9 @@ public final class HistoryFold {
               @Override
               public void checkFailed(
                   String lockId, RuntimeException error, Instant retryAt, Instant now) {
-                if (failedChecks.size() < 100) {
-                  failedChecks.add(lockId + " at " + now + ": " + error);
-                }
+                // The app retries and alerts; a history that cannot be judged is not told.
+                throw new IllegalStateException(
+                    "the rules could not judge " + lockId + " at " + now + ": " + error, error);
               }
             });
   }
@@ -189,20 +186,5 @@ public final class HistoryFold {
   /** Every lock's state as folded so far, by lock id. */
   public Map<String, LockState> states() {
     return new TreeMap<>(states);
-  }
-
-  /**
-   * Locks with a check due that would change them and that the app had not judged by the fold's
-   * time, with when it fell due.
-   */
-  public Map<String, Instant> awaitingJudgement() {
-    Map<String, Instant> due = new TreeMap<>();
-    awaitingJudgement.forEach((lockId, check) -> due.put(lockId, check.at()));
-    return due;
-  }
-
-  /** Checks that threw while folding (the rules could not judge a state), at most 100. */
-  public List<String> failedChecks() {
-    return List.copyOf(failedChecks);
   }
 }

@@ -16,11 +16,6 @@ import java.util.Optional;
  */
 public record Judgement(Optional<Transition> transition, LockStatus before, long tokenBefore) {
 
-  /** No judgement: an output of the app. */
-  static Judgement none(LockState before) {
-    return new Judgement(Optional.empty(), statusOf(before), tokenOf(before));
-  }
-
   static LockStatus statusOf(LockState state) {
     return state == null ? null : state.getStatus();
   }
