@@ -66,24 +66,6 @@ public final class LockwatchTopology {
       JudgementGate gate,
       WatchdogMetrics metrics,
       boolean cacheLockState) {
-    return build(topics, policy, checkInterval, gate, metrics, cacheLockState, 0);
-  }
-
-  /**
-   * The topology, checking that every input sits on the partition its key hashes to.
-   *
-   * @param inputPartitions the partition count of the input topics; 0 checks nothing (a test
-   *     driver's single partition)
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Topology build(
-      TopicCatalog topics,
-      WatchPolicy policy,
-      Duration checkInterval,
-      JudgementGate gate,
-      WatchdogMetrics metrics,
-      boolean cacheLockState,
-      int inputPartitions) {
     return build(
         topics,
         policy,
@@ -91,14 +73,16 @@ public final class LockwatchTopology {
         gate,
         metrics,
         cacheLockState,
-        inputPartitions,
+        0,
         InputClock.PROCESSING_TIME);
   }
 
   /**
-   * The topology, observing inputs on {@code inputClock}.
+   * The topology, observing inputs on {@code inputClock} and checking that every input sits on the
+   * partition its key hashes to.
    *
-   * @param inputPartitions the partition count of the input topics; 0 checks nothing
+   * @param inputPartitions the partition count of the input topics; 0 checks nothing (a test
+   *     driver's single partition)
    * @param inputClock which time an input was observed at: its record time on input topics whose
    *     timestamps the broker sets, else the app's wall clock
    */
