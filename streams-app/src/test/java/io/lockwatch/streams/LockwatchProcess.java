@@ -10,9 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The streams app's main in a JVM of its own, as a supervisor runs it, with its HTTP API. */
 final class LockwatchProcess implements AutoCloseable {
@@ -21,12 +23,14 @@ final class LockwatchProcess implements AutoCloseable {
 
   private final Path config;
   private final Path log;
+  private final Path stateDir;
   private final int port;
   private Process process;
 
-  private LockwatchProcess(Path config, Path log, int port) {
+  private LockwatchProcess(Path config, Path log, Path stateDir, int port) {
     this.config = config;
     this.log = log;
+    this.stateDir = stateDir;
     this.port = port;
   }
 
@@ -40,7 +44,12 @@ final class LockwatchProcess implements AutoCloseable {
     all.putIfAbsent("state.dir", work.resolve("state-" + name));
     all.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
     Path config = Files.writeString(work.resolve(name + ".properties"), properties);
-    LockwatchProcess app = new LockwatchProcess(config, work.resolve("app-" + name + ".log"), port);
+    LockwatchProcess app =
+        new LockwatchProcess(
+            config,
+            work.resolve("app-" + name + ".log"),
+            Path.of(String.valueOf(all.get("state.dir"))),
+            port);
     app.start();
     return app;
   }
@@ -80,6 +89,34 @@ final class LockwatchProcess implements AutoCloseable {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("the app did not die");
+    }
+  }
+
+  /** SIGSTOP: the JVM freezes as in a long GC pause or a stopped container; nothing runs. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** Deletes the state directory (RocksDB stores, checkpoints), as a lost volume would. */
+  void wipeState() throws IOException {
+    if (Files.exists(stateDir)) {
+      try (Stream<Path> paths = Files.walk(stateDir)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
     }
   }
 
