@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abcr
  * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}; {@code only=s scaleLocks=1000000
- * scaleVictims=150 scaleSteadySeconds=60} runs the scale benchmark (not in the default set).
+ * scaleVictims=150 scaleSteadySeconds=60 scaleThreads=1} runs the scale benchmark (not in the
+ * default set).
  */
 public final class LockwatchBenchmark {
   private LockwatchBenchmark() {}
@@ -50,6 +51,7 @@ public final class LockwatchBenchmark {
                 "150",
                 "scaleSteadySeconds",
                 "60"));
+    options.put("scaleThreads", "1");
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -80,7 +82,8 @@ public final class LockwatchBenchmark {
       ScaleBenchmark.measure(
           Integer.parseInt(options.get("scaleLocks")),
           Integer.parseInt(options.get("scaleVictims")),
-          java.time.Duration.ofSeconds(Long.parseLong(options.get("scaleSteadySeconds"))));
+          java.time.Duration.ofSeconds(Long.parseLong(options.get("scaleSteadySeconds"))),
+          Integer.parseInt(options.get("scaleThreads")));
     }
     if (!only.contains("b")) {
       return;

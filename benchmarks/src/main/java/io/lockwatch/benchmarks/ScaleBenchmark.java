@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,9 +48,12 @@ final class ScaleBenchmark {
   private static final Duration INTERVAL = Duration.ofSeconds(30); // threshold 90 s
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** Live locks frozen before each kill -9, to time the first judgements after the restart. */
+  private static final int OUTAGE_VICTIMS = 20;
+
   private ScaleBenchmark() {}
 
-  static void measure(int locks, int victims, Duration steady) throws Exception {
+  static void measure(int locks, int victims, Duration steady, int threads) throws Exception {
     Path work = Files.createTempDirectory("lockwatch-scale-");
     try (DevStack stack = DevStack.startEphemeral()) {
       Map<String, Object> client = new HashMap<>(stack.clientConfig());
@@ -63,12 +67,13 @@ final class ScaleBenchmark {
       properties.append("lockwatch.topics.partitions=" + BenchmarkSupport.PARTITIONS + "\n");
       properties.append("lockwatch.http.port=" + port + "\n");
       properties.append("state.dir=" + work.resolve("state") + "\n");
+      properties.append("num.stream.threads=" + threads + "\n");
       Path config = Files.writeString(work.resolve("scale.properties"), properties);
       Path log = work.resolve("app.log");
       System.out.printf(
           "%n(s) Scale: %,d locks heartbeating every %ds (%,d events/s), %d of them freezing after"
-              + " their acquire; app in its own JVM (-Xmx512m); log %s%n",
-          locks, INTERVAL.toSeconds(), locks / INTERVAL.toSeconds(), victims, log);
+              + " their acquire; app in its own JVM (-Xmx512m, %d stream thread(s)); log %s%n",
+          locks, INTERVAL.toSeconds(), locks / INTERVAL.toSeconds(), victims, threads, log);
       Process app = launch(config, log);
       awaitReady(port, app, Duration.ofMinutes(3));
       Fleet fleet = new Fleet(stack.bootstrapServers(), topics, locks, victims);
@@ -92,9 +97,9 @@ final class ScaleBenchmark {
         scrape(port);
         sampler.fullGc();
 
-        Duration kept = restart(app, config, log, port, false, work);
+        Duration kept = restart(app, config, log, port, false, work, fleet, commands, 1);
         app = lastLaunched;
-        Duration wiped = restart(app, config, log, port, true, work);
+        Duration wiped = restart(app, config, log, port, true, work, fleet, commands, 2);
         app = lastLaunched;
         System.out.printf(
             "    kill -9 to ready: %.1f s with the state directory, %.1f s with it wiped%n",
@@ -114,8 +119,26 @@ final class ScaleBenchmark {
 
   private static Process lastLaunched;
 
+  /**
+   * Freezes {@code OUTAGE_VICTIMS} live locks, kills the app (kill -9) just before their deadlines
+   * fall due, restarts it (wiping its state directory or not) and times kill to ready and kill to
+   * the first and last command for those locks: the first judgements after the restart.
+   */
   private static Duration restart(
-      Process app, Path config, Path log, int port, boolean wipe, Path work) throws Exception {
+      Process app,
+      Path config,
+      Path log,
+      int port,
+      boolean wipe,
+      Path work,
+      Fleet fleet,
+      Commands commands,
+      int salt)
+      throws Exception {
+    Map<String, Instant> frozen = fleet.freezeForOutage(OUTAGE_VICTIMS, salt);
+    // Their last heartbeats were up to one interval before the freeze: deadlines from 60 s on.
+    Thread.sleep(INTERVAL.multipliedBy(2).minusSeconds(5).toMillis());
+    Instant killed = Instant.now();
     long killedAt = System.nanoTime();
     app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     if (wipe) {
@@ -124,7 +147,27 @@ final class ScaleBenchmark {
     Process next = launch(config, log);
     awaitReady(port, next, Duration.ofMinutes(5));
     lastLaunched = next;
-    return Duration.ofNanos(System.nanoTime() - killedAt);
+    Duration ready = Duration.ofNanos(System.nanoTime() - killedAt);
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    List<Instant> issued = commands.issuedFor(frozen.keySet());
+    while (issued.size() < frozen.size() && System.nanoTime() < deadline) {
+      Thread.sleep(2_000);
+      commands.poll();
+      issued = commands.issuedFor(frozen.keySet());
+    }
+    Collections.sort(issued);
+    System.out.printf(
+        "    kill -9 (state %s) to first judgement of the %d locks that froze before it: first %.1f"
+            + " s, last %.1f s (%d of %d reclaimed)%n",
+        wipe ? "wiped" : "kept",
+        frozen.size(),
+        issued.isEmpty() ? -1 : Duration.between(killed, issued.get(0)).toMillis() / 1e3,
+        issued.isEmpty()
+            ? -1
+            : Duration.between(killed, issued.get(issued.size() - 1)).toMillis() / 1e3,
+        issued.size(),
+        frozen.size());
+    return ready;
   }
 
   private static void report(Fleet fleet, Commands commands, Sampler sampler) {
@@ -175,6 +218,8 @@ final class ScaleBenchmark {
     final int victims;
     final AtomicLong sent = new AtomicLong();
     final Map<String, Instant> victimAcquiredAt = new ConcurrentHashMap<>();
+    final Map<String, Instant> outageVictims = new ConcurrentHashMap<>();
+    private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
     private final KafkaProducer<String, byte[]> producer;
     private final TopicCatalog topics;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -193,6 +238,18 @@ final class ScaleBenchmark {
 
     boolean isVictim(int lock) {
       return victims > 0 && lock % (locks / victims) == 0 && lock / (locks / victims) < victims;
+    }
+
+    /** Stops {@code count} live locks' heartbeats now (those {@code salt} past a victim). */
+    Map<String, Instant> freezeForOutage(int count, int salt) {
+      Map<String, Instant> now = new HashMap<>();
+      for (int i = 0; i < count; i++) {
+        int lock = i * (locks / count) + salt;
+        frozen.add(lock);
+        now.put(BenchmarkSupport.lockId(lock), Instant.now());
+      }
+      outageVictims.putAll(now);
+      return now;
     }
 
     void acquireAll() throws Exception {
@@ -215,7 +272,7 @@ final class ScaleBenchmark {
                 while (running.get()) {
                   long cycleStart = System.nanoTime();
                   for (int lock = 0; lock < locks && running.get(); lock++) {
-                    if (!isVictim(lock)) {
+                    if (!isVictim(lock) && !frozen.contains(lock)) {
                       send(lock, LockEventType.HEARTBEAT, sequence);
                     }
                     if (lock % 1_000 == 999) {
@@ -331,9 +388,21 @@ final class ScaleBenchmark {
       return delays;
     }
 
+    List<Instant> issuedFor(Set<String> lockIds) {
+      List<Instant> issued = new ArrayList<>();
+      for (String lockId : lockIds) {
+        ReclaimCommand command = first.get(lockId);
+        if (command != null) {
+          issued.add(command.getIssuedAt());
+        }
+      }
+      return issued;
+    }
+
     long wrongful(Fleet fleet) {
       return first.keySet().stream()
           .filter(lockId -> !fleet.victimAcquiredAt.containsKey(lockId))
+          .filter(lockId -> !fleet.outageVictims.containsKey(lockId))
           .count();
     }
 

@@ -478,7 +478,7 @@ final class ChaosRun implements AutoCloseable {
       } catch (RuntimeException poison) {
         continue;
       }
-      if (event == null || !all.containsKey(event.getLockId())) {
+      if (event == null || !judged(event.getLockId())) {
         continue; // the poison records
       }
       inputs.add(
@@ -488,9 +488,21 @@ final class ChaosRun implements AutoCloseable {
     return inputs;
   }
 
+  /**
+   * The fleet's locks, and the lock acquired under a newer schema while the registry was away: a
+   * real holding that nobody heartbeats, which the app must fetch the schema for and reclaim.
+   */
+  private boolean judged(String lockId) {
+    return all.containsKey(lockId) || lockId.equals(poisonLockId(PoisonKind.NEWER_SCHEMA));
+  }
+
+  private static String poisonLockId(PoisonKind kind) {
+    return "poison-" + kind.name().toLowerCase(java.util.Locale.ROOT) + ".conf";
+  }
+
   private void sendPoison(PoisonKind kind) throws Exception {
     String topic = topics.lockEvents().name();
-    String lockId = "poison-" + kind.name().toLowerCase() + ".conf";
+    String lockId = poisonLockId(kind);
     Serializer<LockEvent> avro = topics.lockEvents().valueSerde().serializer();
     LockEvent valid =
         LockEvent.newBuilder()

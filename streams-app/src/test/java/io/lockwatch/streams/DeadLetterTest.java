@@ -67,6 +67,22 @@ class DeadLetterTest {
     assertThat(lockwatch.stored(LOCK)).isNull();
   }
 
+  @Test
+  void shouldDeadLetterATombstoneAndGoOnWhenAnInputHasANullValue() {
+    lockwatch.pipeRaw(LOCK, null);
+    lockwatch.pipe(
+        WatchdogHarness.event(LOCK, LockEventType.ACQUIRED, NODE_7, 41, 0, lockwatch.now())
+            .build());
+
+    List<TestRecord<byte[], byte[]>> dead = lockwatch.deadLetters();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).value()).isNull();
+    assertThat(headers(dead.get(0).headers()))
+        .containsEntry("lockwatch.reason", "CONTRACT_VIOLATION")
+        .containsEntry("__streams.errors.offset", "0");
+    assertThat(lockwatch.stored(LOCK)).isNotNull();
+  }
+
   private static Map<String, String> headers(Headers headers) {
     java.util.Map<String, String> values = new java.util.HashMap<>();
     for (Header header : headers) {

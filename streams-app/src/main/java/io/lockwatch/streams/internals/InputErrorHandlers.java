@@ -128,7 +128,9 @@ public final class InputErrorHandlers {
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception error) {
       Optional<ContractViolation> violation = contractViolation(error);
-      if (violation.isPresent() && context.sourceRawValue() != null) {
+      // An input (not a punctuation) that breaks the contract: dead-letter it as it came, a null
+      // value (a tombstone) included, or one record would stop the watchdog.
+      if (violation.isPresent() && context.topic() != null) {
         return Response.resume(
             deadLetter(
                 context,
