@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
       ApproveCommand.class,
       DenyCommand.class,
       ExportCommand.class,
-      SchemasCommand.class
+      SchemasCommand.class,
+      TriggerCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -26,6 +26,7 @@ class LockwatchCliTest {
             "  locks       List the live locks, from the streams app's HTTP API.\n",
             "  export      Write a window of lock history to an Avro file, schemas embedded.\n",
             "  schemas     Lockwatch's Avro contract and the schema registry.\n",
+            "  trigger     Act on Lockwatch's reclaim commands for a directory of lock files\n",
             "  help        Display help information about the specified command.\n")
         .doesNotContain("  demo ")
         .endsWith(
@@ -54,6 +55,24 @@ class LockwatchCliTest {
         .containsExactly(
             "lockwatch: Invalid value for option '--date': 'yesterday' is not a date; expected yyyy-MM-dd, e.g. 2026-11-23",
             "Try 'lockwatch replay --help' for more information.");
+  }
+
+  @Test
+  void shouldPrintOneLineAndExit2WhenTheTriggersLockDirectoryIsMissing() {
+    Result result =
+        run(
+            "trigger",
+            "--lock-dir",
+            "/no/such/dir",
+            "-b",
+            "127.0.0.1:1",
+            "--registry-url",
+            "http://127.0.0.1:1");
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.out).isEmpty();
+    assertThat(result.errLines())
+        .containsExactly("lockwatch: --lock-dir /no/such/dir is not a directory");
   }
 
   static Result run(String... args) {

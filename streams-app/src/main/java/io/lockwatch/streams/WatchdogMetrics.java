@@ -6,6 +6,7 @@ import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.LockStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -284,6 +286,16 @@ public final class WatchdogMetrics implements AutoCloseable {
   /** Records that could not be decoded because the schema registry could not be reached. */
   public long registryUnavailableTotal() {
     return (long) registryUnavailable.count();
+  }
+
+  /**
+   * {@code lockwatch_ready}: 1 while the instance answers 200 on {@code /health/ready}, else 0, so
+   * an alert can tell "up but not judging" from "down".
+   */
+  public void readiness(BooleanSupplier ready) {
+    Gauge.builder("lockwatch.ready", () -> ready.getAsBoolean() ? 1 : 0)
+        .description("1 while the instance is ready (Kafka Streams RUNNING, registry reachable).")
+        .register(registry);
   }
 
   /** When a record last waited for an unreachable registry (epoch millis), or -1. */

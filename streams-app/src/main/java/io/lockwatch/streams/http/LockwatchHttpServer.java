@@ -119,8 +119,23 @@ public final class LockwatchHttpServer implements AutoCloseable {
   }
 
   /** Starts serving the given Kafka Streams instance's state. */
+  /** Ready: Kafka Streams RUNNING (not rebalancing or restoring) and the registry reachable. */
+  private boolean ready() {
+    KafkaStreams current = streams;
+    return current != null
+        && current.state() == KafkaStreams.State.RUNNING
+        && !waitingForRegistry();
+  }
+
+  private boolean waitingForRegistry() {
+    long registryDownAt = metrics.registryUnavailableAtMillis();
+    return registryDownAt >= 0
+        && System.currentTimeMillis() - registryDownAt < REGISTRY_OUTAGE_MEMORY.toMillis();
+  }
+
   public void start(KafkaStreams streams) {
     this.streams = streams;
+    metrics.readiness(this::ready);
     server.start();
   }
 
@@ -174,20 +189,16 @@ public final class LockwatchHttpServer implements AutoCloseable {
             LockJson.MAPPER.createObjectNode().put("state", state.name()));
       } else if (path.equals("/health/ready")) {
         KafkaStreams.State state = streams.state();
-        long registryDownAt = metrics.registryUnavailableAtMillis();
-        boolean waitingForRegistry =
-            registryDownAt >= 0
-                && System.currentTimeMillis() - registryDownAt < REGISTRY_OUTAGE_MEMORY.toMillis();
         ObjectNode body = LockJson.MAPPER.createObjectNode().put("state", state.name());
-        if (waitingForRegistry) {
+        long registryDownAt = metrics.registryUnavailableAtMillis();
+        if (waitingForRegistry()) {
           body.put(
               "waiting",
               "the schema registry could not be reached "
                   + (System.currentTimeMillis() - registryDownAt) / 1000
                   + " s ago; records are waited for, not skipped");
         }
-        send(
-            exchange, state == KafkaStreams.State.RUNNING && !waitingForRegistry ? 200 : 503, body);
+        send(exchange, ready() ? 200 : 503, body);
       } else if (path.equals("/metrics")) {
         metrics.locksByStatus(locksByStatus());
         sendText(exchange, metrics.scrape());
