@@ -21,8 +21,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abcr
  * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}; {@code only=s scaleLocks=1000000
- * scaleVictims=150 scaleSteadySeconds=60 scaleThreads=1} runs the scale benchmark (not in the
- * default set).
+ * scaleVictims=150 scaleSteadySeconds=60 scaleThreads=1 scaleProfile=false} runs the scale
+ * benchmark (not in the default set).
  */
 public final class LockwatchBenchmark {
   private LockwatchBenchmark() {}
@@ -52,6 +52,7 @@ public final class LockwatchBenchmark {
                 "scaleSteadySeconds",
                 "60"));
     options.put("scaleThreads", "1");
+    options.put("scaleProfile", "false");
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -83,7 +84,8 @@ public final class LockwatchBenchmark {
           Integer.parseInt(options.get("scaleLocks")),
           Integer.parseInt(options.get("scaleVictims")),
           java.time.Duration.ofSeconds(Long.parseLong(options.get("scaleSteadySeconds"))),
-          Integer.parseInt(options.get("scaleThreads")));
+          Integer.parseInt(options.get("scaleThreads")),
+          Boolean.parseBoolean(options.get("scaleProfile")));
     }
     if (!only.contains("b")) {
       return;

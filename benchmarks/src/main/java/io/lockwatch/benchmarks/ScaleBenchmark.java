@@ -53,8 +53,10 @@ final class ScaleBenchmark {
 
   private ScaleBenchmark() {}
 
-  static void measure(int locks, int victims, Duration steady, int threads) throws Exception {
+  static void measure(int locks, int victims, Duration steady, int threads, boolean profile)
+      throws Exception {
     Path work = Files.createTempDirectory("lockwatch-scale-");
+    appJvmOptions = appJvmOptions(work, profile);
     try (DevStack stack = DevStack.startEphemeral()) {
       Map<String, Object> client = new HashMap<>(stack.clientConfig());
       client.putAll(TopicCatalog.namedWithPrefix("scale"));
@@ -96,6 +98,9 @@ final class ScaleBenchmark {
         report(fleet, commands, sampler);
         scrape(port);
         sampler.fullGc();
+        if (profile) {
+          sampler.dumpRecording(work.resolve("wave.jfr"));
+        }
 
         Duration kept = restart(app, config, log, port, false, work, fleet, commands, 1);
         app = lastLaunched;
@@ -452,6 +457,17 @@ final class ScaleBenchmark {
       }
     }
 
+    /** The JFR recording so far (kill -9 would lose it). */
+    void dumpRecording(Path file) throws Exception {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JFR.dump", "filename=" + file)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(120, TimeUnit.SECONDS);
+      System.out.println("    JFR recording of the load and the wave: " + file);
+    }
+
     void fullGc() throws Exception {
       Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
       new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
@@ -463,17 +479,59 @@ final class ScaleBenchmark {
     }
   }
 
+  private static List<String> appJvmOptions = List.of();
+
+  /**
+   * The app's JVM options: its heap, its own log configuration (INFO for Lockwatch and Kafka
+   * Streams' state changes and restores, which the benchmarks' classpath would silence), and with
+   * {@code profile} a JFR recording of the whole run, dumped at exit and at each kill.
+   */
+  private static List<String> appJvmOptions(Path work, boolean profile) throws IOException {
+    Path logConfig =
+        Files.writeString(
+            work.resolve("app-log4j2.xml"),
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Configuration status="WARN">
+              <Appenders>
+                <Console name="stdout" target="SYSTEM_OUT">
+                  <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c{1} - %msg%n"/>
+                </Console>
+              </Appenders>
+              <Loggers>
+                <Logger name="io.lockwatch" level="INFO"/>
+                <Logger name="org.apache.kafka.streams.KafkaStreams" level="INFO"/>
+                <Root level="WARN"><AppenderRef ref="stdout"/></Root>
+              </Loggers>
+            </Configuration>
+            """);
+    List<String> options = new ArrayList<>();
+    options.add("-Xmx512m");
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    options.add("-Dlog4j2.configurationFile=" + logConfig);
+    if (profile) {
+      options.add(
+          "-XX:StartFlightRecording=settings=profile,filename="
+              + work.resolve("app.jfr")
+              + ",dumponexit=true");
+      System.out.println("    profiling the app with JFR: " + work.resolve("app.jfr"));
+    }
+    return options;
+  }
+
   private static Process launch(Path config, Path log) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(
-            java.toString(),
-            "-Xmx512m",
-            "-XX:+ExitOnOutOfMemoryError",
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(appJvmOptions);
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             LockwatchApp.class.getName(),
             "--config",
-            config.toString())
+            config.toString()));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

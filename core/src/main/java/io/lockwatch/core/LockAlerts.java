@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.detect.PauseDiagnosis;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.AlertSeverity;
@@ -188,7 +189,8 @@ final class LockAlerts {
    * @param spent whether this token's one reclaim command was already issued
    */
   static Alert stale(
-      LockState current, Instant deadline, Instant now, long frozenMs, boolean spent) {
+      LockState current, Instant deadline, Instant now, long frozenMs, boolean spent, Double phi) {
+    boolean accrual = "accrual".equals(current.getDetector());
     Alert stale =
         alert(
             current,
@@ -203,14 +205,36 @@ final class LockAlerts {
                 + current.getFencingToken()
                 + ") has been frozen for "
                 + frozenMs
-                + " ms, past its threshold of "
-                + current.getThresholdMs()
-                + " ms; policy "
+                + " ms, past "
+                + (accrual
+                    ? "its learned deadline of "
+                        + LockStateMachine.staleAfterMs(current)
+                        + " ms (phi "
+                        + format(phi)
+                        + "; mean "
+                        + format(current.getHeartbeatMeanMs())
+                        + " ms, deviation "
+                        + format(current.getHeartbeatDeviationMs())
+                        + " ms; ceiling "
+                        + current.getThresholdMs()
+                        + " ms)"
+                    : "its threshold of " + current.getThresholdMs() + " ms")
+                + "; policy "
                 + current.getPolicy()
                 + (spent
                     ? "; the reclaim for this token was already issued, so an operator must act"
                     : ""));
     stale.setFrozenForMs(frozenMs);
+    stale.getEvidence().put("detector", accrual ? "accrual" : "fixed");
+    stale.getEvidence().put("staleAfterMs", Long.toString(LockStateMachine.staleAfterMs(current)));
+    if (current.getHeartbeatMeanMs() != null) {
+      stale.getEvidence().put("heartbeatMeanMs", format(current.getHeartbeatMeanMs()));
+      stale.getEvidence().put("heartbeatDeviationMs", format(current.getHeartbeatDeviationMs()));
+      stale.getEvidence().put("heartbeatSamples", Long.toString(current.getHeartbeatSamples()));
+    }
+    if (phi != null) {
+      stale.getEvidence().put("phi", format(phi));
+    }
     stale.getEvidence().put("policy", current.getPolicy().name());
     stale.getEvidence().put("lastSequence", Long.toString(current.getLastSequence()));
     return stale;
@@ -289,6 +313,53 @@ final class LockAlerts {
   /**
    * @param why why the holding is over, as a clause ("holding 41 was superseded by token 42")
    */
+  /** A holder came back after a gap longer than the accrual floor. */
+  static Alert paused(LockState current, LockEvent event, Instant now, PauseDiagnosis.Pause pause) {
+    Alert alert =
+        eventAlert(
+            current.getLockId(),
+            AlertReason.HOLDER_PAUSED,
+            AlertSeverity.WARNING,
+            now,
+            event,
+            describe(event.getHolder())
+                + " heartbeat "
+                + current.getLockId()
+                + " (token "
+                + event.getFencingToken()
+                + ") again after "
+                + pause.gapMs()
+                + " ms of silence ("
+                + pause.holderGapMs()
+                + " ms by its own clock): likely "
+                + describe(pause));
+    addPause(alert, pause);
+    alert.getEvidence().put("statusBefore", current.getStatus().name());
+    return alert;
+  }
+
+  /** The pause's length and likely cause, as evidence. */
+  static void addPause(Alert alert, PauseDiagnosis.Pause pause) {
+    alert.getEvidence().put("gapMs", Long.toString(pause.gapMs()));
+    alert.getEvidence().put("holderGapMs", Long.toString(pause.holderGapMs()));
+    alert.getEvidence().put("pauseCause", pause.cause().name());
+    pause.together().ifPresent(lock -> alert.getEvidence().put("pausedWith", lock));
+  }
+
+  private static String describe(PauseDiagnosis.Pause pause) {
+    return switch (pause.cause()) {
+      case CLOCK_JUMP ->
+          "a clock jump on the holder (its clock and Lockwatch's disagree on the gap)";
+      case NODE_PAUSE ->
+          "the whole node paused (" + pause.together().orElse("another lock") + " paused with it)";
+      case PROCESS_PAUSE -> "the holder's process paused (GC, stop)";
+    };
+  }
+
+  private static String format(Double value) {
+    return value == null ? "?" : String.format(java.util.Locale.ROOT, "%.1f", value);
+  }
+
   static Alert zombie(LockState current, LockEvent event, Instant now, String why) {
     Alert alert =
         eventAlert(

@@ -1,5 +1,8 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.detect.AccrualDetector;
+import io.lockwatch.core.detect.Detector;
+import io.lockwatch.core.detect.PauseDiagnosis;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
@@ -45,6 +48,7 @@ import java.util.Optional;
 public final class LockStateMachine {
 
   private final WatchPolicy policy;
+  private final PauseDiagnosis pauses = new PauseDiagnosis();
 
   public LockStateMachine(WatchPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -130,9 +134,88 @@ public final class LockStateMachine {
     }
   }
 
-  /** When the lock's heartbeat, as observed, goes stale. */
+  /**
+   * When the lock's heartbeat, as observed, goes stale: its threshold after the last observed
+   * heartbeat, or under the accrual detector, the learned deadline (never later than that).
+   */
   public static Instant deadline(LockState state) {
-    return state.getLastHeartbeatObservedAt().plusMillis(state.getThresholdMs());
+    return state.getLastHeartbeatObservedAt().plusMillis(staleAfterMs(state));
+  }
+
+  /** How long after the last observed heartbeat the lock is stale. */
+  public static long staleAfterMs(LockState state) {
+    Long learned = state.getSuspectAfterMs();
+    return learned != null ? Math.min(learned, state.getThresholdMs()) : state.getThresholdMs();
+  }
+
+  /**
+   * Learns the holding's rhythm from one more heartbeat (before it is applied): the observed time
+   * since the last one updates the estimate and, under the accrual detector, the deadline. A gap
+   * longer than the accrual floor is a pause, diagnosed and alerted on (whichever detector).
+   */
+  private Optional<Alert> learnRhythm(LockState current, LockEvent event, Instant now) {
+    if (current.getLastHeartbeatObservedAt() == null) {
+      return Optional.empty();
+    }
+    long gap = Duration.between(current.getLastHeartbeatObservedAt(), now).toMillis();
+    long nominal =
+        policy.nominalIntervalMs(current.getHeartbeatIntervalMs(), current.getThresholdMs());
+    Detector detector = "accrual".equals(current.getDetector()) ? Detector.ACCRUAL : Detector.FIXED;
+    Optional<Alert> paused = Optional.empty();
+    if (gap > policy.floorMs(nominal, current.getThresholdMs())
+        && current.getLastHeartbeatAt() != null
+        && event.getHolder() != null) {
+      paused = Optional.of(LockAlerts.paused(current, event, now, diagnose(current, event, now)));
+    }
+    if (gap > 0) {
+      // Records of one producer batch share an append time: a zero gap says nothing of rhythm.
+      remember(current, policy.accrual().learn(estimate(current, nominal), gap), detector, nominal);
+    }
+    return paused;
+  }
+
+  private PauseDiagnosis.Pause diagnose(LockState current, LockEvent event, Instant now) {
+    return pauses.diagnose(
+        event.getHolder().getNodeId(),
+        current.getLockId(),
+        current.getLastHeartbeatObservedAt(),
+        now,
+        Duration.between(current.getLastHeartbeatAt(), event.getOccurredAt()).toMillis());
+  }
+
+  private static AccrualDetector.Estimate estimate(LockState state, long nominal) {
+    return state.getHeartbeatMeanMs() == null || state.getHeartbeatDeviationMs() == null
+        ? AccrualDetector.Estimate.declared(nominal)
+        : new AccrualDetector.Estimate(
+            state.getHeartbeatMeanMs(),
+            state.getHeartbeatDeviationMs(),
+            state.getHeartbeatSamples());
+  }
+
+  private void remember(
+      LockState state, AccrualDetector.Estimate estimate, Detector detector, long nominal) {
+    state.setHeartbeatMeanMs(estimate.meanMs());
+    state.setHeartbeatDeviationMs(estimate.deviationMs());
+    state.setHeartbeatSamples(estimate.samples());
+    state.setSuspectAfterMs(
+        detector == Detector.ACCRUAL
+            ? policy
+                .accrual()
+                .suspectAfterMs(
+                    estimate,
+                    nominal,
+                    policy.floorMs(nominal, state.getThresholdMs()),
+                    state.getThresholdMs())
+            : null);
+  }
+
+  /** The accrual suspicion after {@code frozenMs}, for the evidence; null without an estimate. */
+  private Double phi(LockState state, long frozenMs) {
+    if (state.getHeartbeatMeanMs() == null || state.getHeartbeatDeviationMs() == null) {
+      return null;
+    }
+    long nominal = policy.nominalIntervalMs(state.getHeartbeatIntervalMs(), state.getThresholdMs());
+    return policy.accrual().phi(frozenMs, estimate(state, nominal), nominal);
   }
 
   private Transition acquired(LockState current, LockEvent event, Instant now) {
@@ -197,6 +280,11 @@ public final class LockStateMachine {
     }
     // Most heartbeats raise nothing: no list to build for them.
     List<Alert> alerts = gapAlert(current, event, now).map(List::of).orElse(List.of());
+    Optional<Alert> paused = learnRhythm(current, event, now);
+    if (paused.isPresent()) {
+      alerts = new ArrayList<>(alerts);
+      alerts.add(paused.get());
+    }
     current.setLastHeartbeatAt(event.getOccurredAt());
     current.setLastHeartbeatObservedAt(now);
     current.setLastSequence(event.getSequence());
@@ -380,7 +468,7 @@ public final class LockStateMachine {
     String commandId = ReclaimCommandIds.of(current.getLockId(), current.getFencingToken());
     boolean spent = commandId.equals(current.getLastReclaimCommandId());
     ReclaimPolicy lockPolicy = current.getPolicy();
-    Alert stale = LockAlerts.stale(current, deadline, now, frozenMs, spent);
+    Alert stale = LockAlerts.stale(current, deadline, now, frozenMs, spent, phi(current, frozenMs));
     alerts.add(stale);
     if (spent || lockPolicy == ReclaimPolicy.DRY_RUN) {
       current.setStatus(LockStatus.STALE);
@@ -481,7 +569,11 @@ public final class LockStateMachine {
     state.setReleasedAt(null);
     state.setLastEventId(event.getEventId());
     state.setUpdatedAt(now);
-    state.setNextCheckAt(now.plusMillis(threshold));
+    Detector detector = policy.detector(event.getLockId());
+    long nominal = policy.nominalIntervalMs(event.getHeartbeatIntervalMs(), threshold);
+    state.setDetector(detector.setting());
+    remember(state, AccrualDetector.Estimate.declared(nominal), detector, nominal);
+    state.setNextCheckAt(deadline(state));
     return state;
   }
 
@@ -535,6 +627,13 @@ public final class LockStateMachine {
 
   private Transition zombie(LockState current, LockEvent event, Instant now, String why) {
     Alert alert = LockAlerts.zombie(current, event, now, why);
+    if (current.getLastHeartbeatObservedAt() != null
+        && current.getLastHeartbeatAt() != null
+        && event.getHolder() != null
+        && event.getFencingToken() == current.getFencingToken()) {
+      PauseDiagnosis.Pause pause = diagnose(current, event, now);
+      LockAlerts.addPause(alert, pause);
+    }
     return Transition.alertOnly(alert, Outcome.ZOMBIE);
   }
 

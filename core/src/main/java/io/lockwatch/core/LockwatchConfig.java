@@ -1,5 +1,7 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.detect.AccrualDetector;
+import io.lockwatch.core.detect.Detector;
 import io.lockwatch.events.ReclaimPolicy;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.UrlCredentials;
@@ -141,6 +143,50 @@ public final class LockwatchConfig {
               ConfigDef.Range.atLeast(1),
               Importance.MEDIUM,
               "re-alert (never re-issue) a reclaim not confirmed or rejected by then")
+          .define(
+              "lockwatch.detector.default",
+              Type.STRING,
+              "fixed",
+              new OneOf(List.of("fixed", "accrual")),
+              Importance.HIGH,
+              "fixed (stale after interval x missed-beats) or accrual (learns each holding's rhythm;"
+                  + " stale where phi crosses lockwatch.detector.accrual.phi, within [floor,"
+                  + " threshold])")
+          .define(
+              "lockwatch.detector.rules",
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "glob=detector,... first match wins, e.g. drone_*=accrual")
+          .define(
+              "lockwatch.detector.accrual.phi",
+              Type.DOUBLE,
+              8.0,
+              ConfigDef.Range.between(0.5, 15),
+              Importance.MEDIUM,
+              "suspicion level at which an accrual lock is stale (8: a live holder's heartbeat is"
+                  + " this late with odds of 1 in 10^8 under its learned rhythm)")
+          .define(
+              "lockwatch.detector.accrual.floor-beats",
+              Type.DOUBLE,
+              2.0,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "an accrual lock is never stale sooner than its declared interval times this")
+          .define(
+              "lockwatch.detector.accrual.min-deviation",
+              Type.DOUBLE,
+              0.1,
+              ConfigDef.Range.between(0.01, 1),
+              Importance.LOW,
+              "smallest deviation assumed, as a fraction of the declared interval")
+          .define(
+              "lockwatch.detector.accrual.weight",
+              Type.DOUBLE,
+              0.1,
+              ConfigDef.Range.between(0.01, 1),
+              Importance.LOW,
+              "how much each new inter-arrival time moves the learned mean and deviation")
           .define(
               "lockwatch.check.interval.ms",
               Type.LONG,
@@ -299,7 +345,8 @@ public final class LockwatchConfig {
         (key, value) -> {
           if (key.startsWith("lockwatch.threshold.")
               || key.startsWith("lockwatch.policy.")
-              || key.startsWith("lockwatch.reclaim.")) {
+              || key.startsWith("lockwatch.reclaim.")
+              || key.startsWith("lockwatch.detector.")) {
             judgement.put(key, value);
           }
         });
@@ -360,7 +407,18 @@ public final class LockwatchConfig {
     for (Map.Entry<String, String> rule : rules("lockwatch.policy.rules").entrySet()) {
       policy.policy(rule.getKey(), policy("lockwatch.policy.rules", rule.getValue()));
     }
+    for (Map.Entry<String, String> rule : rules("lockwatch.detector.rules").entrySet()) {
+      policy.detector(rule.getKey(), detector("lockwatch.detector.rules", rule.getValue()));
+    }
     try {
+      policy
+          .defaultDetector(Detector.parse((String) parsed.get("lockwatch.detector.default")))
+          .floorBeats((Double) parsed.get("lockwatch.detector.accrual.floor-beats"))
+          .accrual(
+              new AccrualDetector(
+                  (Double) parsed.get("lockwatch.detector.accrual.phi"),
+                  (Double) parsed.get("lockwatch.detector.accrual.weight"),
+                  (Double) parsed.get("lockwatch.detector.accrual.min-deviation")));
       return policy.build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid Lockwatch policy: " + e.getMessage());
@@ -438,6 +496,14 @@ public final class LockwatchConfig {
 
   private Duration millis(String key) {
     return Duration.ofMillis((Long) parsed.get(key));
+  }
+
+  private static Detector detector(String key, String value) {
+    try {
+      return Detector.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, value, "a detector must be fixed or accrual");
+    }
   }
 
   private static ReclaimPolicy policy(String key, String value) {

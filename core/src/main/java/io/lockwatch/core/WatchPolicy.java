@@ -1,5 +1,7 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.detect.AccrualDetector;
+import io.lockwatch.core.detect.Detector;
 import io.lockwatch.events.ReclaimPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ public final class WatchPolicy {
   private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules;
   private final Duration reclaimGrace;
   private final Duration confirmTimeout;
+  private final Detector defaultDetector;
+  private final List<Map.Entry<LockPattern, Detector>> detectorRules;
+  private final AccrualDetector accrual;
+  private final double floorBeats;
 
   private WatchPolicy(Builder builder) {
     this.defaultThreshold = builder.defaultThreshold;
@@ -35,6 +41,10 @@ public final class WatchPolicy {
     this.policyRules = List.copyOf(builder.policyRules);
     this.reclaimGrace = builder.reclaimGrace;
     this.confirmTimeout = builder.confirmTimeout;
+    this.defaultDetector = builder.defaultDetector;
+    this.detectorRules = List.copyOf(builder.detectorRules);
+    this.accrual = builder.accrual;
+    this.floorBeats = builder.floorBeats;
   }
 
   public static Builder builder() {
@@ -59,6 +69,35 @@ public final class WatchPolicy {
   public ReclaimPolicy policy(String lockId) {
     ReclaimPolicy rule = firstMatch(policyRules, lockId);
     return rule != null ? rule : defaultPolicy;
+  }
+
+  /** How {@code lockId}'s deadline is derived: the first matching rule, else the default. */
+  public Detector detector(String lockId) {
+    Detector rule = firstMatch(detectorRules, lockId);
+    return rule != null ? rule : defaultDetector;
+  }
+
+  /** The accrual detector's settings (phi level, weight, minimum deviation). */
+  public AccrualDetector accrual() {
+    return accrual;
+  }
+
+  /**
+   * The earliest an accrual deadline may fall after the last heartbeat: the holder's interval times
+   * the floor factor (never later than the lock's threshold).
+   */
+  public long floorMs(long intervalMs, long thresholdMs) {
+    return Math.min(thresholdMs, (long) Math.ceil(intervalMs * floorBeats));
+  }
+
+  /**
+   * The heartbeat interval a lock is judged against: the one its holder declared, or else its
+   * threshold divided by the missed-beats factor.
+   */
+  public long nominalIntervalMs(Long declaredMs, long thresholdMs) {
+    return declaredMs != null && declaredMs > 0
+        ? declaredMs
+        : Math.max(1, thresholdMs / missedBeats);
   }
 
   public Duration reclaimGrace() {
@@ -102,6 +141,14 @@ public final class WatchPolicy {
         + reclaimGrace
         + ", confirm timeout "
         + confirmTimeout
+        + ", detector "
+        + defaultDetector.setting()
+        + ", detector rules "
+        + detectorRules
+        + ", accrual phi "
+        + accrual.phiThreshold()
+        + ", floor beats "
+        + floorBeats
         + "}";
   }
 
@@ -116,8 +163,38 @@ public final class WatchPolicy {
     private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules = new ArrayList<>();
     private Duration reclaimGrace = Duration.ZERO;
     private Duration confirmTimeout = Duration.ofSeconds(60);
+    private Detector defaultDetector = Detector.FIXED;
+    private final List<Map.Entry<LockPattern, Detector>> detectorRules = new ArrayList<>();
+    private AccrualDetector accrual = new AccrualDetector(8, 0.1, 0.1);
+    private double floorBeats = 2;
 
     private Builder() {}
+
+    public Builder defaultDetector(Detector detector) {
+      this.defaultDetector = Objects.requireNonNull(detector, "detector");
+      return this;
+    }
+
+    /** Locks matching {@code pattern} are judged by {@code detector}; the first rule wins. */
+    public Builder detector(String pattern, Detector detector) {
+      detectorRules.add(
+          Map.entry(LockPattern.of(pattern), Objects.requireNonNull(detector, "detector")));
+      return this;
+    }
+
+    public Builder accrual(AccrualDetector accrual) {
+      this.accrual = Objects.requireNonNull(accrual, "accrual");
+      return this;
+    }
+
+    /** The accrual floor, in declared intervals (at least 1). */
+    public Builder floorBeats(double floorBeats) {
+      if (!(floorBeats >= 1)) {
+        throw new IllegalArgumentException("floor beats must be at least 1, not " + floorBeats);
+      }
+      this.floorBeats = floorBeats;
+      return this;
+    }
 
     public Builder defaultThreshold(Duration threshold) {
       this.defaultThreshold = positive(threshold, "default threshold");

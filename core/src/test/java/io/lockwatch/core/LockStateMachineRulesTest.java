@@ -278,13 +278,13 @@ class LockStateMachineRulesTest {
             List.of(AlertReason.UNKNOWN_LOCK),
             0),
         rule(
-            "heartbeat while a reclaim is pending",
+            "heartbeat while a reclaim is pending: the holder was paused",
             "a.conf",
             List.of(acquire(NODE_7, 41), frozen()),
             heartbeat(NODE_7, 41, 1),
             Outcome.APPLIED,
             LockStatus.HELD,
-            none,
+            List.of(AlertReason.HOLDER_PAUSED),
             0),
         rule(
             "release of the current holding",

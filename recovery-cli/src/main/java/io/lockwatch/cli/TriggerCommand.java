@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
     name = "trigger",
     mixinStandardHelpOptions = true,
     description = {
-      "Act on Lockwatch's reclaim commands for a directory of lock files (the reference",
-      "lock manager) until stopped, and report each outcome back to Lockwatch."
+      "Act on reclaim commands for a directory of lock files, until stopped.",
+      "The reference reclaim trigger: it releases a lock file only if it still carries the",
+      "command's token and heartbeat sequence, and reports each outcome back to Lockwatch."
     })
 public final class TriggerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

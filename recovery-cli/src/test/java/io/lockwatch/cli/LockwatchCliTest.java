@@ -26,7 +26,7 @@ class LockwatchCliTest {
             "  locks       List the live locks, from the streams app's HTTP API.\n",
             "  export      Write a window of lock history to an Avro file, schemas embedded.\n",
             "  schemas     Lockwatch's Avro contract and the schema registry.\n",
-            "  trigger     Act on Lockwatch's reclaim commands for a directory of lock files\n",
+            "  trigger     Act on reclaim commands for a directory of lock files, until\n",
             "  help        Display help information about the specified command.\n")
         .doesNotContain("  demo ")
         .endsWith(

@@ -436,17 +436,39 @@ public final class Postmortem implements Timeline.Listener {
       }
     }
     if (alert.getReason() == AlertReason.STALE_LOCK_DETECTED) {
+      // Under the accrual detector the lock went stale at its learned deadline, not the ceiling.
+      String staleAfter = alert.getEvidence().get("staleAfterMs");
       thresholdCrossed(
           entry.lockId(),
           alert.getLastHeartbeatObservedAt(),
-          alert.getThresholdMs(),
+          staleAfter != null ? Long.valueOf(staleAfter) : alert.getThresholdMs(),
           alert.getHolder());
+    }
+    String pause = "";
+    if (alert.getReason() == AlertReason.HOLDER_PAUSED) {
+      Map<String, String> evidence = alert.getEvidence();
+      pause =
+          ": silent for "
+              + seconds(evidence.get("gapMs"))
+              + " ("
+              + seconds(evidence.get("holderGapMs"))
+              + " by the holder's clock), likely "
+              + evidence.get("pauseCause")
+              + (evidence.containsKey("pausedWith")
+                  ? " (with " + evidence.get("pausedWith") + ")"
+                  : "");
     }
     fact(
         entry,
         Kind.ALERT,
-        "Lockwatch alerted " + alert.getReason() + " (" + alert.getSeverity() + ")",
+        "Lockwatch alerted " + alert.getReason() + " (" + alert.getSeverity() + ")" + pause,
         Map.of("reason", alert.getReason().name()));
+  }
+
+  private static String seconds(String millis) {
+    return millis == null
+        ? "?"
+        : String.format(java.util.Locale.ROOT, "%.1fs", Long.parseLong(millis) / 1000.0);
   }
 
   private void command(Entry entry) {

@@ -89,6 +89,7 @@ class PostmortemOutcomesTest {
             2026-11-23 03:10:40.000  threshold crossed: 30s without a heartbeat from node-7/4242
             2026-11-23 03:10:40.000  Lockwatch alerted STALE_LOCK_DETECTED (CRITICAL)
             2026-11-23 03:10:40.000  Lockwatch issued reclaim command %s for token 41 and last heartbeat seq 1 (policy AUTO, 0ms after the threshold crossing)
+            2026-11-23 03:10:50.000  Lockwatch alerted HOLDER_PAUSED (WARNING): silent for 40.0s (40.0s by the holder's clock), likely PROCESS_PAUSE
             2026-11-23 03:10:50.000  node-7/4242 heartbeat again (seq 2) after Lockwatch judged the lock RECLAIM_PENDING and commanded its reclaim: HELD again; a trigger must refuse the command (the sequence moved on)
             2026-11-23 03:11:00.000  node-9/9191 holds aim.conf with token 43 (+2 over token 41), first seen on a heartbeat (seq 5): its acquire never reached Lockwatch (sequence gap)
             2026-11-23 03:11:00.000  Lockwatch alerted SEQUENCE_GAP (WARNING)

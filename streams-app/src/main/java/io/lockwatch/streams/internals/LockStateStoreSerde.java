@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * contract enum's symbols cannot corrupt stored state.
  */
 public final class LockStateStoreSerde implements Serde<LockState> {
-  static final byte VERSION = 1;
+  /** 2 adds the detector and the learned rhythm; version 1 records are still read. */
+  static final byte VERSION = 2;
 
   @Override
   public Serializer<LockState> serializer() {
@@ -60,13 +61,18 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     out.writeInstant(state.getNextCheckAt());
     out.writeString(state.getLastEventId());
     out.writeInstant(state.getUpdatedAt());
+    out.writeString(state.getDetector());
+    out.writeNullableDouble(state.getHeartbeatMeanMs());
+    out.writeNullableDouble(state.getHeartbeatDeviationMs());
+    out.writeLong(state.getHeartbeatSamples());
+    out.writeNullableLong(state.getSuspectAfterMs());
     return out.toByteArray();
   }
 
   static LockState decode(byte[] bytes) {
     Reader in = new Reader(bytes);
     byte version = in.readByte();
-    if (version != VERSION) {
+    if (version != VERSION && version != 1) {
       throw new SerializationException(
           "Lock-state store record of unknown format version " + version);
     }
@@ -93,6 +99,18 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       Instant nextCheckAt = in.readInstant();
       String lastEventId = in.readString();
       Instant updatedAt = in.readInstant();
+      String detector = null;
+      Double mean = null;
+      Double deviation = null;
+      long samples = 0;
+      Long suspectAfter = null;
+      if (version >= 2) {
+        detector = in.readString();
+        mean = in.readNullableDouble();
+        deviation = in.readNullableDouble();
+        samples = in.readLong();
+        suspectAfter = in.readNullableLong();
+      }
       in.expectEnd();
       return new LockState(
           lockId,
@@ -112,7 +130,12 @@ public final class LockStateStoreSerde implements Serde<LockState> {
           releasedAt,
           nextCheckAt,
           lastEventId,
-          updatedAt);
+          updatedAt,
+          detector,
+          mean,
+          deviation,
+          samples,
+          suspectAfter);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new SerializationException("Corrupt lock-state store record: " + e.getMessage(), e);
     }
@@ -144,6 +167,10 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       if (value != null) {
         writeLong(value);
       }
+    }
+
+    void writeNullableDouble(Double value) {
+      writeNullableLong(value == null ? null : Double.doubleToRawLongBits(value));
     }
 
     void writeInstant(Instant value) {
@@ -212,6 +239,11 @@ public final class LockStateStoreSerde implements Serde<LockState> {
 
     Long readNullableLong() {
       return readBoolean() ? readLong() : null;
+    }
+
+    Double readNullableDouble() {
+      Long bits = readNullableLong();
+      return bits == null ? null : Double.longBitsToDouble(bits);
     }
 
     Instant readInstant() {

@@ -38,9 +38,30 @@ class LockStateStoreSerdeTest {
             t.plusSeconds(95),
             t.plusSeconds(151),
             "event-9",
-            t.plusSeconds(91));
+            t.plusSeconds(91),
+            "accrual",
+            30_012.5,
+            412.25,
+            17L,
+            33_720L);
 
     assertThat(roundTrip(full)).isEqualTo(full);
+  }
+
+  @Test
+  void shouldReadAVersion1RecordWithTheFixedDetectorAndNoEstimateWhenStoredBeforeDetectors() {
+    LockState sparse = sparse("written-by-0.1", 90_000L);
+    byte[] v2 = serde.serializer().serialize("t", sparse);
+    // Version 1 ends where version 2's five new fields begin: a null string (4 bytes), two null
+    // doubles (1 byte each), a long (8) and a null long (1).
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 15);
+    v1[0] = 1;
+
+    LockState read = serde.deserializer().deserialize("t", v1);
+
+    assertThat(read).isEqualTo(sparse);
+    assertThat(read.getDetector()).isNull();
+    assertThat(read.getHeartbeatSamples()).isZero();
   }
 
   @Test
@@ -87,7 +108,12 @@ class LockStateStoreSerdeTest {
         null,
         null,
         null,
-        Instant.EPOCH);
+        Instant.EPOCH,
+        null,
+        null,
+        null,
+        0L,
+        null);
   }
 
   private LockState roundTrip(LockState state) {
