@@ -108,8 +108,8 @@ class WatchdogAppIntegrationTest {
           .isEqualTo("LogAppendTime");
       assertThat(configs.get(actions).get("message.timestamp.type").value())
           .isEqualTo("LogAppendTime");
-      assertThat(configs.get(changelog).get("segment.bytes").value()).isEqualTo("67108864");
-      assertThat(configs.get(changelog).get("segment.ms").value()).isEqualTo("3600000");
+      assertThat(configs.get(changelog).get("segment.bytes").value()).isEqualTo("16777216");
+      assertThat(configs.get(changelog).get("segment.ms").value()).isEqualTo("600000");
       assertThat(configs.get(changelog).get("cleanup.policy").value()).isEqualTo("compact");
     }
   }
