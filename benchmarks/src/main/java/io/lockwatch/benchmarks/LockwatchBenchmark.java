@@ -22,7 +22,8 @@ import java.util.Map;
  * <p>Arguments: {@code events=3000000 locks=100000 sizes=10000,100000,1000000 only=abcr
  * replayEvents=1000000 guarantees=exactly_once_v2,at_least_once}; {@code only=s scaleLocks=1000000
  * scaleVictims=150 scaleSteadySeconds=60 scaleThreads=1 scaleProfile=false} runs the scale
- * benchmark (not in the default set).
+ * benchmark, and {@code only=d detectorHolders=1000 detectorSeconds=600} the detectors side by side
+ * (neither is in the default set).
  */
 public final class LockwatchBenchmark {
   private LockwatchBenchmark() {}
@@ -53,6 +54,8 @@ public final class LockwatchBenchmark {
                 "60"));
     options.put("scaleThreads", "1");
     options.put("scaleProfile", "false");
+    options.put("detectorHolders", "1000");
+    options.put("detectorSeconds", "600");
     for (String arg : args) {
       String[] pair = arg.split("=", 2);
       options.put(pair[0], pair[1]);
@@ -78,6 +81,12 @@ public final class LockwatchBenchmark {
       if (only.contains("r")) {
         ReplayBenchmark.run(kafka, Integer.parseInt(options.get("replayEvents")));
       }
+    }
+    if (only.contains("d")) {
+      DetectorBenchmark.measure(
+          Integer.parseInt(options.get("detectorHolders")),
+          java.time.Duration.ofSeconds(Long.parseLong(options.get("detectorSeconds"))),
+          42);
     }
     if (only.contains("s")) {
       ScaleBenchmark.measure(

@@ -215,7 +215,7 @@ final class LockAlerts {
                         + format(current.getHeartbeatMeanMs())
                         + " ms, deviation "
                         + format(current.getHeartbeatDeviationMs())
-                        + " ms; ceiling "
+                        + " ms; fixed threshold "
                         + current.getThresholdMs()
                         + " ms)"
                     : "its threshold of " + current.getThresholdMs() + " ms")
@@ -230,6 +230,7 @@ final class LockAlerts {
     if (current.getHeartbeatMeanMs() != null) {
       stale.getEvidence().put("heartbeatMeanMs", format(current.getHeartbeatMeanMs()));
       stale.getEvidence().put("heartbeatDeviationMs", format(current.getHeartbeatDeviationMs()));
+      stale.getEvidence().put("heartbeatLongestGapMs", format(current.getHeartbeatLongestGapMs()));
       stale.getEvidence().put("heartbeatSamples", Long.toString(current.getHeartbeatSamples()));
     }
     if (phi != null) {

@@ -136,7 +136,7 @@ public final class LockStateMachine {
 
   /**
    * When the lock's heartbeat, as observed, goes stale: its threshold after the last observed
-   * heartbeat, or under the accrual detector, the learned deadline (never later than that).
+   * heartbeat, or under the accrual detector, the learned deadline (within its floor and ceiling).
    */
   public static Instant deadline(LockState state) {
     return state.getLastHeartbeatObservedAt().plusMillis(staleAfterMs(state));
@@ -145,7 +145,7 @@ public final class LockStateMachine {
   /** How long after the last observed heartbeat the lock is stale. */
   public static long staleAfterMs(LockState state) {
     Long learned = state.getSuspectAfterMs();
-    return learned != null ? Math.min(learned, state.getThresholdMs()) : state.getThresholdMs();
+    return learned != null ? learned : state.getThresholdMs();
   }
 
   /**
@@ -189,6 +189,7 @@ public final class LockStateMachine {
         : new AccrualDetector.Estimate(
             state.getHeartbeatMeanMs(),
             state.getHeartbeatDeviationMs(),
+            state.getHeartbeatLongestGapMs() != null ? state.getHeartbeatLongestGapMs() : nominal,
             state.getHeartbeatSamples());
   }
 
@@ -196,6 +197,7 @@ public final class LockStateMachine {
       LockState state, AccrualDetector.Estimate estimate, Detector detector, long nominal) {
     state.setHeartbeatMeanMs(estimate.meanMs());
     state.setHeartbeatDeviationMs(estimate.deviationMs());
+    state.setHeartbeatLongestGapMs(estimate.longestGapMs());
     state.setHeartbeatSamples(estimate.samples());
     state.setSuspectAfterMs(
         detector == Detector.ACCRUAL
@@ -205,7 +207,7 @@ public final class LockStateMachine {
                     estimate,
                     nominal,
                     policy.floorMs(nominal, state.getThresholdMs()),
-                    state.getThresholdMs())
+                    policy.ceilingMs(nominal, state.getThresholdMs()))
             : null);
   }
 

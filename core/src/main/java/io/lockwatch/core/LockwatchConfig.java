@@ -174,12 +174,30 @@ public final class LockwatchConfig {
               Importance.MEDIUM,
               "an accrual lock is never stale sooner than its declared interval times this")
           .define(
+              "lockwatch.detector.accrual.ceiling-beats",
+              Type.DOUBLE,
+              3.0,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "an accrual lock is stale at the latest after its declared interval times this"
+                  + " (never sooner than its fixed threshold): above the missed-beats factor, an"
+                  + " irregular holder gets more slack, and a frozen lock may be found that much"
+                  + " later")
+          .define(
               "lockwatch.detector.accrual.min-deviation",
               Type.DOUBLE,
               0.1,
               ConfigDef.Range.between(0.01, 1),
               Importance.LOW,
               "smallest deviation assumed, as a fraction of the declared interval")
+          .define(
+              "lockwatch.detector.accrual.pause-memory-beats",
+              Type.DOUBLE,
+              500.0,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "over how many heartbeats the longest gap a holding has shown halves: how long a"
+                  + " holder that paused once gets the same slack again")
           .define(
               "lockwatch.detector.accrual.weight",
               Type.DOUBLE,
@@ -414,11 +432,13 @@ public final class LockwatchConfig {
       policy
           .defaultDetector(Detector.parse((String) parsed.get("lockwatch.detector.default")))
           .floorBeats((Double) parsed.get("lockwatch.detector.accrual.floor-beats"))
+          .ceilingBeats((Double) parsed.get("lockwatch.detector.accrual.ceiling-beats"))
           .accrual(
               new AccrualDetector(
                   (Double) parsed.get("lockwatch.detector.accrual.phi"),
                   (Double) parsed.get("lockwatch.detector.accrual.weight"),
-                  (Double) parsed.get("lockwatch.detector.accrual.min-deviation")));
+                  (Double) parsed.get("lockwatch.detector.accrual.min-deviation"),
+                  (Double) parsed.get("lockwatch.detector.accrual.pause-memory-beats")));
       return policy.build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Invalid Lockwatch policy: " + e.getMessage());

@@ -30,6 +30,7 @@ public final class WatchPolicy {
   private final List<Map.Entry<LockPattern, Detector>> detectorRules;
   private final AccrualDetector accrual;
   private final double floorBeats;
+  private final double ceilingBeats;
 
   private WatchPolicy(Builder builder) {
     this.defaultThreshold = builder.defaultThreshold;
@@ -45,6 +46,7 @@ public final class WatchPolicy {
     this.detectorRules = List.copyOf(builder.detectorRules);
     this.accrual = builder.accrual;
     this.floorBeats = builder.floorBeats;
+    this.ceilingBeats = builder.ceilingBeats;
   }
 
   public static Builder builder() {
@@ -87,7 +89,17 @@ public final class WatchPolicy {
    * the floor factor (never later than the lock's threshold).
    */
   public long floorMs(long intervalMs, long thresholdMs) {
-    return Math.min(thresholdMs, (long) Math.ceil(intervalMs * floorBeats));
+    return Math.min(ceilingMs(intervalMs, thresholdMs), (long) Math.ceil(intervalMs * floorBeats));
+  }
+
+  /**
+   * The latest an accrual deadline may fall after the last heartbeat: the holder's interval times
+   * the ceiling factor, and never sooner than the lock's fixed threshold (nor later than the
+   * maximum threshold). With the default factor, the fixed threshold itself.
+   */
+  public long ceilingMs(long intervalMs, long thresholdMs) {
+    long ceiling = (long) Math.ceil(intervalMs * ceilingBeats);
+    return Math.max(thresholdMs, Math.min(maxThreshold.toMillis(), ceiling));
   }
 
   /**
@@ -149,6 +161,8 @@ public final class WatchPolicy {
         + accrual.phiThreshold()
         + ", floor beats "
         + floorBeats
+        + ", ceiling beats "
+        + ceilingBeats
         + "}";
   }
 
@@ -167,6 +181,7 @@ public final class WatchPolicy {
     private final List<Map.Entry<LockPattern, Detector>> detectorRules = new ArrayList<>();
     private AccrualDetector accrual = new AccrualDetector(8, 0.1, 0.1);
     private double floorBeats = 2;
+    private double ceilingBeats = 3;
 
     private Builder() {}
 
@@ -188,6 +203,15 @@ public final class WatchPolicy {
     }
 
     /** The accrual floor, in declared intervals (at least 1). */
+    /** The accrual ceiling, in declared intervals (never below the fixed threshold). */
+    public Builder ceilingBeats(double ceilingBeats) {
+      if (!(ceilingBeats >= 1)) {
+        throw new IllegalArgumentException("ceiling beats must be at least 1, not " + ceilingBeats);
+      }
+      this.ceilingBeats = ceilingBeats;
+      return this;
+    }
+
     public Builder floorBeats(double floorBeats) {
       if (!(floorBeats >= 1)) {
         throw new IllegalArgumentException("floor beats must be at least 1, not " + floorBeats);

@@ -142,10 +142,13 @@ public final class LockwatchTopology {
         cacheLockState ? stateStore.withCachingEnabled() : stateStore.withCachingDisabled(),
         WATCHDOG);
     // No cache on the index: its keys are written once and removed once, so a cache only churns.
+    // No changelog either: the index is derived from the lock states (their nextCheckAt) and
+    // rebuilt from them when a task starts (WatchdogProcessor.init), so a check writes one
+    // changelog record (its state), not three, and a restore reads no index records.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            .withLoggingEnabled(CHANGELOG)
+            .withLoggingDisabled()
             .withCachingDisabled(),
         WATCHDOG);
     // Locks by status, written on status changes only (not on a held lock's heartbeat).

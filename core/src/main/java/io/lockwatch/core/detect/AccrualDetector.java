@@ -11,17 +11,24 @@ package io.lockwatch.core.detect;
  * from the interval the holder declared, with a deviation of a quarter of it.
  *
  * <p>The deadline is where phi crosses the configured level: {@code mean + z * deviation}, with
- * {@code z} solved once per level. It never falls before the floor (a holder is never suspected
- * sooner than it promised to beat, times the floor factor) nor after the ceiling (today's fixed
- * threshold), so the worst case is the fixed rule's.
+ * {@code z} solved once per level; or, if later, 10% past the longest gap the holding has shown
+ * recently (a decaying maximum, a third number): a normal fit is thin-tailed, and a holder that
+ * pauses for GC now and then would otherwise be suspected at every pause. It never falls before the
+ * floor (a holder is never suspected sooner than its declared interval times the floor factor) nor
+ * after the ceiling (the declared interval times the ceiling factor, never sooner than the fixed
+ * threshold), so a frozen lock is always found by then.
  */
 public final class AccrualDetector {
   private static final double SQRT2 = Math.sqrt(2);
+
+  /** How much longer than the longest recent gap a holder is given before it is suspected. */
+  static final double PAUSE_MARGIN = 1.1;
 
   private final double phiThreshold;
   private final double weight;
   private final double minDeviationRatio;
   private final double z;
+  private final double pauseDecay;
 
   /**
    * @param phiThreshold the suspicion level at which a holding is stale (8: the chance that a live
@@ -31,6 +38,15 @@ public final class AccrualDetector {
    *     interval: a metronome's fitted deviation goes to zero, and network jitter is never zero
    */
   public AccrualDetector(double phiThreshold, double weight, double minDeviationRatio) {
+    this(phiThreshold, weight, minDeviationRatio, 500);
+  }
+
+  /**
+   * @param pauseMemoryBeats over how many heartbeats the longest gap seen halves: how long a holder
+   *     that paused once is given the same slack again
+   */
+  public AccrualDetector(
+      double phiThreshold, double weight, double minDeviationRatio, double pauseMemoryBeats) {
     if (!(phiThreshold > 0) || phiThreshold > 15) {
       throw new IllegalArgumentException("phi threshold must be in (0, 15], not " + phiThreshold);
     }
@@ -44,18 +60,30 @@ public final class AccrualDetector {
     this.phiThreshold = phiThreshold;
     this.weight = weight;
     this.minDeviationRatio = minDeviationRatio;
+    if (!(pauseMemoryBeats >= 1)) {
+      throw new IllegalArgumentException(
+          "pause memory must be at least 1 heartbeat, not " + pauseMemoryBeats);
+    }
     this.z = quantile(phiThreshold);
+    this.pauseDecay = Math.pow(0.5, 1 / pauseMemoryBeats);
   }
 
   /** A holding's fitted inter-arrival distribution, in milliseconds, and how many gaps it saw. */
-  public record Estimate(double meanMs, double deviationMs, long samples) {
-    /** The prior for a new holding: the declared interval, a quarter of it as deviation. */
+  public record Estimate(double meanMs, double deviationMs, double longestGapMs, long samples) {
+    /**
+     * The prior for a new holding: the declared interval, a quarter of it as deviation, and the
+     * interval as the longest gap seen.
+     */
     public static Estimate declared(long intervalMs) {
-      return new Estimate(intervalMs, intervalMs / 4.0, 0);
+      return new Estimate(intervalMs, intervalMs / 4.0, intervalMs, 0);
     }
   }
 
-  /** The estimate after one more observed inter-arrival time (exponentially weighted). */
+  /**
+   * The estimate after one more observed inter-arrival time: mean and variance exponentially
+   * weighted; the longest gap decays by half over {@code pauseMemoryBeats} heartbeats, unless a
+   * longer one replaces it.
+   */
   public Estimate learn(Estimate estimate, long intervalMs) {
     double mean = estimate.meanMs();
     double variance = estimate.deviationMs() * estimate.deviationMs();
@@ -63,7 +91,8 @@ public final class AccrualDetector {
     double increment = weight * difference;
     double nextMean = mean + increment;
     double nextVariance = (1 - weight) * (variance + difference * increment);
-    return new Estimate(nextMean, Math.sqrt(nextVariance), estimate.samples() + 1);
+    double longest = Math.max(intervalMs, estimate.longestGapMs() * pauseDecay);
+    return new Estimate(nextMean, Math.sqrt(nextVariance), longest, estimate.samples() + 1);
   }
 
   /** The suspicion after {@code elapsedMs} without a heartbeat. */
@@ -79,7 +108,12 @@ public final class AccrualDetector {
    */
   public long suspectAfterMs(
       Estimate estimate, long declaredIntervalMs, long floorMs, long ceilingMs) {
-    double at = estimate.meanMs() + z * deviation(estimate, declaredIntervalMs);
+    // The normal fit says how late a beat may be in the holder's usual rhythm; the longest recent
+    // gap is the pause it has shown it takes (Akka's acceptable heartbeat pause, learned).
+    double at =
+        Math.max(
+            estimate.meanMs() + z * deviation(estimate, declaredIntervalMs),
+            estimate.longestGapMs() * PAUSE_MARGIN);
     long ms = (long) Math.ceil(at);
     return Math.max(Math.min(floorMs, ceilingMs), Math.min(ceilingMs, ms));
   }

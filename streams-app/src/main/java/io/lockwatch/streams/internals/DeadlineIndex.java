@@ -1,6 +1,7 @@
 package io.lockwatch.streams.internals;
 
 import io.lockwatch.core.fold.CheckSchedule;
+import io.lockwatch.events.LockState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Locks ordered by when they are next due for a check: keys are the check time (8 bytes,
@@ -66,6 +69,36 @@ public final class DeadlineIndex implements CheckSchedule {
     long resumeAt = due.size() < limit ? to : due.get(due.size() - 1).at().toEpochMilli();
     scannedUpTo = scannedUpTo < from ? scannedUpTo : resumeAt;
     return due.size();
+  }
+
+  /**
+   * Makes the index match {@code states}: every entry removed, then one per lock with a check
+   * scheduled ({@code nextCheckAt}). The index is derived data, kept out of the changelog (it would
+   * double the writes of every check); a task rebuilds it from its restored states when it starts.
+   *
+   * @return how many checks were filed
+   */
+  public int rebuild(ReadOnlyKeyValueStore<String, LockState> states) {
+    List<Bytes> stale = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+      while (all.hasNext()) {
+        stale.add(all.next().key);
+      }
+    }
+    stale.forEach(key -> store.put(key, null));
+    int filed = 0;
+    try (KeyValueIterator<String, LockState> all = states.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, LockState> lock = all.next();
+        Instant next = lock.value.getNextCheckAt();
+        if (next != null) {
+          store.put(key(next.toEpochMilli(), lock.key), NO_VALUE);
+          filed++;
+        }
+      }
+    }
+    scannedUpTo = -1;
+    return filed;
   }
 
   /** Removes an entry; a plain put of null, which, unlike delete(), does not read first. */

@@ -64,6 +64,7 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     out.writeString(state.getDetector());
     out.writeNullableDouble(state.getHeartbeatMeanMs());
     out.writeNullableDouble(state.getHeartbeatDeviationMs());
+    out.writeNullableDouble(state.getHeartbeatLongestGapMs());
     out.writeLong(state.getHeartbeatSamples());
     out.writeNullableLong(state.getSuspectAfterMs());
     return out.toByteArray();
@@ -102,12 +103,14 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       String detector = null;
       Double mean = null;
       Double deviation = null;
+      Double longestGap = null;
       long samples = 0;
       Long suspectAfter = null;
       if (version >= 2) {
         detector = in.readString();
         mean = in.readNullableDouble();
         deviation = in.readNullableDouble();
+        longestGap = in.readNullableDouble();
         samples = in.readLong();
         suspectAfter = in.readNullableLong();
       }
@@ -134,6 +137,7 @@ public final class LockStateStoreSerde implements Serde<LockState> {
           detector,
           mean,
           deviation,
+          longestGap,
           samples,
           suspectAfter);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {

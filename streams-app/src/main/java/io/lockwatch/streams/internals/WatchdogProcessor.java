@@ -131,13 +131,17 @@ public final class WatchdogProcessor
     this.states = context.getStateStore(names.stateStore());
     this.countsStore = context.getStateStore(names.countsStore());
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
+    DeadlineIndex index = new DeadlineIndex(indexStore);
+    long rebuildStart = System.nanoTime();
+    int filed = index.rebuild(states);
+    LOG.info(
+        "Task {}: deadline index rebuilt from the lock states, {} checks filed in {} ms",
+        context.taskId(),
+        filed,
+        (System.nanoTime() - rebuildStart) / 1_000_000);
     this.fold =
         new LockFold(
-            machine,
-            LockFold.LockStates.of(states::get, states::put),
-            new DeadlineIndex(indexStore),
-            checkRetry,
-            this);
+            machine, LockFold.LockStates.of(states::get, states::put), index, checkRetry, this);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
     WatchdogMetrics.TaskMetrics counts = metrics.forTask();
     this.taskMetrics = counts;

@@ -2,6 +2,8 @@ package io.lockwatch.streams.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.events.LockState;
+import io.lockwatch.events.LockStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,5 +117,39 @@ class DeadlineIndexTest {
         entry ->
             visited.add(entry.lockId() + "@" + (entry.at().toEpochMilli() - T0.toEpochMilli())));
     return visited;
+  }
+
+  @Test
+  void shouldFileOneCheckPerScheduledLockAndDropEverythingElseWhenRebuiltFromTheStates() {
+    KeyValueStore<String, LockState> states =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("lock-state-store"),
+                Serdes.String(),
+                new LockStateStoreSerde())
+            .withLoggingDisabled()
+            .build();
+    states.init(new MockProcessorContext<>().getStateStoreContext(), states);
+    states.put("due.conf", state("due.conf", T0.plusMillis(20)));
+    states.put("later.conf", state("later.conf", T0.plusMillis(90)));
+    states.put("free.conf", state("free.conf", null));
+    index.schedule(T0.plusMillis(5), "stale-entry");
+    index.schedule(T0.plusMillis(20), "due.conf");
+    visit(T0.plusMillis(1), 100); // moves the scan cursor
+
+    int filed = index.rebuild(states);
+
+    assertThat(filed).isEqualTo(2);
+    assertThat(visit(T0.plusMillis(100), 100)).containsExactly("due.conf@20", "later.conf@90");
+  }
+
+  private static LockState state(String lockId, Instant nextCheckAt) {
+    return LockState.newBuilder()
+        .setLockId(lockId)
+        .setStatus(nextCheckAt == null ? LockStatus.FREE : LockStatus.HELD)
+        .setFencingToken(1)
+        .setThresholdMs(30_000)
+        .setNextCheckAt(nextCheckAt)
+        .setUpdatedAt(T0)
+        .build();
   }
 }

@@ -42,6 +42,7 @@ class LockStateStoreSerdeTest {
             "accrual",
             30_012.5,
             412.25,
+            2_950.0,
             17L,
             33_720L);
 
@@ -52,9 +53,9 @@ class LockStateStoreSerdeTest {
   void shouldReadAVersion1RecordWithTheFixedDetectorAndNoEstimateWhenStoredBeforeDetectors() {
     LockState sparse = sparse("written-by-0.1", 90_000L);
     byte[] v2 = serde.serializer().serialize("t", sparse);
-    // Version 1 ends where version 2's five new fields begin: a null string (4 bytes), two null
+    // Version 1 ends where version 2's six new fields begin: a null string (4 bytes), three null
     // doubles (1 byte each), a long (8) and a null long (1).
-    byte[] v1 = Arrays.copyOf(v2, v2.length - 15);
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 16);
     v1[0] = 1;
 
     LockState read = serde.deserializer().deserialize("t", v1);
@@ -109,6 +110,7 @@ class LockStateStoreSerdeTest {
         null,
         null,
         Instant.EPOCH,
+        null,
         null,
         null,
         null,
