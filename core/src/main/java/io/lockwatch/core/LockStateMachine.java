@@ -167,8 +167,9 @@ public final class LockStateMachine {
         && event.getHolder() != null) {
       paused = Optional.of(LockAlerts.paused(current, event, now, diagnose(current, event, now)));
     }
-    if (gap > 0) {
+    if (gap > 0 && detector == Detector.ACCRUAL) {
       // Records of one producer batch share an append time: a zero gap says nothing of rhythm.
+      // Under the fixed rule nothing is learned: the heartbeat path stays as cheap as before.
       remember(current, policy.accrual().learn(estimate(current, nominal), gap), detector, nominal);
     }
     return paused;
@@ -574,7 +575,15 @@ public final class LockStateMachine {
     Detector detector = policy.detector(event.getLockId());
     long nominal = policy.nominalIntervalMs(event.getHeartbeatIntervalMs(), threshold);
     state.setDetector(detector.setting());
-    remember(state, AccrualDetector.Estimate.declared(nominal), detector, nominal);
+    if (detector == Detector.ACCRUAL) {
+      remember(state, AccrualDetector.Estimate.declared(nominal), detector, nominal);
+    } else {
+      state.setHeartbeatMeanMs(null);
+      state.setHeartbeatDeviationMs(null);
+      state.setHeartbeatLongestGapMs(null);
+      state.setHeartbeatSamples(0);
+      state.setSuspectAfterMs(null);
+    }
     state.setNextCheckAt(deadline(state));
     return state;
   }

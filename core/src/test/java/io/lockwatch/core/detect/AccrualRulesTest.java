@@ -109,7 +109,7 @@ class AccrualRulesTest {
   }
 
   @Test
-  void shouldKeepTheFixedRuleButLearnTheRhythmWhenTheDetectorIsFixed() {
+  void shouldKeepTheFixedRuleAndLearnNothingWhenTheDetectorIsFixed() {
     LockStateMachine rules =
         new LockStateMachine(WatchPolicy.builder().defaultThreshold(Duration.ofSeconds(3)).build());
     acquire(rules, T0);
@@ -117,7 +117,8 @@ class AccrualRulesTest {
 
     assertThat(state.getDetector()).isEqualTo("fixed");
     assertThat(state.getSuspectAfterMs()).isNull();
-    assertThat(state.getHeartbeatSamples()).isEqualTo(1);
+    assertThat(state.getHeartbeatMeanMs()).isNull();
+    assertThat(state.getHeartbeatSamples()).isZero();
     assertThat(LockStateMachine.deadline(state)).isEqualTo(T0.plusMillis(1_100 + 3_000));
   }
 

@@ -24,9 +24,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class LockPages {
   static final int DEFAULT_LIMIT = 1_000;
   static final int MAX_LIMIT = 10_000;
+
   /**
-   * Locks read per instance and request at most: at a million locks under full load, a filter
-   * that matches little read 100,000 in 1.25 s; half of that answers within a second.
+   * Locks read per instance and request at most: at a million locks under full load, a filter that
+   * matches little read 100,000 in 1.25 s; half of that answers within a second.
    */
   static final int MAX_SCANNED = 50_000;
 

@@ -61,7 +61,7 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     out.writeInstant(state.getNextCheckAt());
     out.writeString(state.getLastEventId());
     out.writeInstant(state.getUpdatedAt());
-    out.writeString(state.getDetector());
+    out.writeByte(detectorCode(state.getDetector()));
     out.writeNullableDouble(state.getHeartbeatMeanMs());
     out.writeNullableDouble(state.getHeartbeatDeviationMs());
     out.writeNullableDouble(state.getHeartbeatLongestGapMs());
@@ -107,7 +107,7 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       long samples = 0;
       Long suspectAfter = null;
       if (version >= 2) {
-        detector = in.readString();
+        detector = detector(in.readByte());
         mean = in.readNullableDouble();
         deviation = in.readNullableDouble();
         longestGap = in.readNullableDouble();
@@ -143,6 +143,27 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new SerializationException("Corrupt lock-state store record: " + e.getMessage(), e);
     }
+  }
+
+  /** The detector as one byte: it is written on every heartbeat, and read back as a constant. */
+  private static int detectorCode(String detector) {
+    if (detector == null) {
+      return 0;
+    }
+    return switch (detector) {
+      case "fixed" -> 1;
+      case "accrual" -> 2;
+      default -> throw new SerializationException("Unknown detector " + detector);
+    };
+  }
+
+  private static String detector(byte code) {
+    return switch (code) {
+      case 0 -> null;
+      case 1 -> "fixed";
+      case 2 -> "accrual";
+      default -> throw new IllegalArgumentException("unknown detector code " + code);
+    };
   }
 
   /** A growable byte buffer with the few primitives the layout needs. */

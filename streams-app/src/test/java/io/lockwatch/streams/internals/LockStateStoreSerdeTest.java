@@ -53,9 +53,9 @@ class LockStateStoreSerdeTest {
   void shouldReadAVersion1RecordWithTheFixedDetectorAndNoEstimateWhenStoredBeforeDetectors() {
     LockState sparse = sparse("written-by-0.1", 90_000L);
     byte[] v2 = serde.serializer().serialize("t", sparse);
-    // Version 1 ends where version 2's six new fields begin: a null string (4 bytes), three null
+    // Version 1 ends where version 2's six new fields begin: the detector (1 byte), three null
     // doubles (1 byte each), a long (8) and a null long (1).
-    byte[] v1 = Arrays.copyOf(v2, v2.length - 16);
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 13);
     v1[0] = 1;
 
     LockState read = serde.deserializer().deserialize("t", v1);
