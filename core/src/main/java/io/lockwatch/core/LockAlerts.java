@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.detect.Detector;
 import io.lockwatch.core.detect.PauseDiagnosis;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
@@ -190,7 +191,7 @@ final class LockAlerts {
    */
   static Alert stale(
       LockState current, Instant deadline, Instant now, long frozenMs, boolean spent, Double phi) {
-    boolean accrual = "accrual".equals(current.getDetector());
+    boolean accrual = Detector.of(current.getDetector()) == Detector.ACCRUAL;
     Alert stale =
         alert(
             current,

@@ -160,17 +160,16 @@ public final class LockStateMachine {
     long gap = Duration.between(current.getLastHeartbeatObservedAt(), now).toMillis();
     long nominal =
         policy.nominalIntervalMs(current.getHeartbeatIntervalMs(), current.getThresholdMs());
-    Detector detector = "accrual".equals(current.getDetector()) ? Detector.ACCRUAL : Detector.FIXED;
     Optional<Alert> paused = Optional.empty();
     if (gap > policy.floorMs(nominal, current.getThresholdMs())
         && current.getLastHeartbeatAt() != null
         && event.getHolder() != null) {
       paused = Optional.of(LockAlerts.paused(current, event, now, diagnose(current, event, now)));
     }
-    if (gap > 0 && detector == Detector.ACCRUAL) {
+    if (gap > 0 && Detector.of(current.getDetector()) == Detector.ACCRUAL) {
       // Records of one producer batch share an append time: a zero gap says nothing of rhythm.
       // Under the fixed rule nothing is learned: the heartbeat path stays as cheap as before.
-      remember(current, policy.accrual().learn(estimate(current, nominal), gap), detector, nominal);
+      remember(current, policy.accrual().learn(estimate(current, nominal), gap), nominal);
     }
     return paused;
   }
@@ -194,22 +193,20 @@ public final class LockStateMachine {
             state.getHeartbeatSamples());
   }
 
-  private void remember(
-      LockState state, AccrualDetector.Estimate estimate, Detector detector, long nominal) {
+  /** Stores an accrual holding's estimate and the deadline it gives. */
+  private void remember(LockState state, AccrualDetector.Estimate estimate, long nominal) {
     state.setHeartbeatMeanMs(estimate.meanMs());
     state.setHeartbeatDeviationMs(estimate.deviationMs());
     state.setHeartbeatLongestGapMs(estimate.longestGapMs());
     state.setHeartbeatSamples(estimate.samples());
     state.setSuspectAfterMs(
-        detector == Detector.ACCRUAL
-            ? policy
-                .accrual()
-                .suspectAfterMs(
-                    estimate,
-                    nominal,
-                    policy.floorMs(nominal, state.getThresholdMs()),
-                    policy.ceilingMs(nominal, state.getThresholdMs()))
-            : null);
+        policy
+            .accrual()
+            .suspectAfterMs(
+                estimate,
+                nominal,
+                policy.floorMs(nominal, state.getThresholdMs()),
+                policy.ceilingMs(nominal, state.getThresholdMs())));
   }
 
   /** The accrual suspicion after {@code frozenMs}, for the evidence; null without an estimate. */
@@ -576,7 +573,7 @@ public final class LockStateMachine {
     long nominal = policy.nominalIntervalMs(event.getHeartbeatIntervalMs(), threshold);
     state.setDetector(detector.setting());
     if (detector == Detector.ACCRUAL) {
-      remember(state, AccrualDetector.Estimate.declared(nominal), detector, nominal);
+      remember(state, AccrualDetector.Estimate.declared(nominal), nominal);
     } else {
       state.setHeartbeatMeanMs(null);
       state.setHeartbeatDeviationMs(null);

@@ -19,6 +19,11 @@ public enum Detector {
     throw new IllegalArgumentException("detector must be fixed or accrual, not " + name);
   }
 
+  /** The detector a stored state names: accrual, or else fixed (older states name none). */
+  public static Detector of(String stored) {
+    return ACCRUAL.setting().equals(stored) ? ACCRUAL : FIXED;
+  }
+
   public String setting() {
     return name().toLowerCase(Locale.ROOT);
   }
