@@ -56,14 +56,9 @@ class HistoryAgreementIntegrationTest {
     Map<String, Object> client = new HashMap<>(stack.clientConfig());
     client.putAll(TopicCatalog.namedWithPrefix(prefix));
     TopicCatalog topics = TopicCatalog.fromConfig(client);
-    Map<String, String> settings = new HashMap<>();
-    client.forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.check.interval.ms", "100");
+    Map<String, String> settings = TestApps.settings(stack, prefix, dir);
     settings.put("lockwatch.threshold.min.ms", "1000");
-    settings.put("lockwatch.http.port", "0");
     settings.put("lockwatch.topics.partitions", "3");
-    settings.put("state.dir", dir.resolve("state").toString());
     Path config = dir.resolve("lockwatch.properties");
     StringBuilder properties = new StringBuilder();
     client.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
@@ -74,7 +69,7 @@ class HistoryAgreementIntegrationTest {
     try (LockEventPublisher ahead = publisher(client, "node-ahead", Duration.ofMinutes(7));
         LockEventPublisher behind = publisher(client, "node-behind", Duration.ofMinutes(-7));
         LockEventPublisher steady = publisher(client, "node-steady", Duration.ZERO)) {
-      awaitRunning(app);
+      TestApps.awaitRunning(app);
       ahead.acquired("ahead.conf", 11, INTERVAL).get(30, TimeUnit.SECONDS);
       behind.acquired("behind.conf", 21, INTERVAL).get(30, TimeUnit.SECONDS);
       steady.acquired("steady.conf", 31, INTERVAL).get(30, TimeUnit.SECONDS);
@@ -99,7 +94,7 @@ class HistoryAgreementIntegrationTest {
         steady.heartbeat("steady.conf", 31).get(30, TimeUnit.SECONDS);
       }
       app = LockwatchApp.start(LockwatchConfig.of(settings));
-      awaitRunning(app);
+      TestApps.awaitRunning(app);
       for (int beat = 0; beat < 8; beat++) {
         Thread.sleep(INTERVAL.toMillis());
         steady.heartbeat("steady.conf", 31);
@@ -191,13 +186,5 @@ class HistoryAgreementIntegrationTest {
       all.forEachRemaining(entry -> states.put(entry.key, entry.value));
     }
     return states;
-  }
-
-  private static void awaitRunning(LockwatchApp app) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (app.streams().state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
-      assertThat(System.nanoTime()).as("running within 90 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.cli.LockwatchCli;
 import io.lockwatch.client.LockEventPublisher;
-import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.HolderIdentity;
@@ -27,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,27 +56,16 @@ class OperatorVerdictIntegrationTest {
   @BeforeAll
   void startApp(DevStack stack, @TempDir Path dir) throws Exception {
     String prefix = "verdicts-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> settings = new HashMap<>();
-    stack.clientConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.putAll(TopicCatalog.namedWithPrefix(prefix));
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.check.interval.ms", "100");
+    Map<String, String> settings = TestApps.settings(stack, prefix, dir);
     settings.put("lockwatch.threshold.min.ms", "1000");
     settings.put("lockwatch.policy.rules", "aim_*=hold");
-    settings.put("lockwatch.http.port", "0");
-    settings.put("state.dir", dir.resolve("state").toString());
     config = dir.resolve("lockwatch.properties");
     StringBuilder properties = new StringBuilder();
     settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
     Files.writeString(config, properties);
     client = new HashMap<>(settings);
     topics = TopicCatalog.fromConfig(client);
-    app = LockwatchApp.start(LockwatchConfig.of(settings));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (app.streams().state() != KafkaStreams.State.RUNNING) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    app = TestApps.startRunning(settings);
   }
 
   @Test

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lockwatch.client.LockEventPublisher;
-import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
+import io.lockwatch.devtools.TestApps;
 import io.lockwatch.events.HolderIdentity;
-import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.LockwatchApp;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,17 +48,10 @@ class PrometheusIntegrationTest {
     Path prometheus = ExternalTool.require("prometheus", "prometheus");
     Path docker = ExternalTool.repositoryRoot().resolve("docker");
     String prefix = "prom-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> settings = new HashMap<>();
-    stack.clientConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.putAll(TopicCatalog.namedWithPrefix(prefix));
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.check.interval.ms", "100");
-    settings.put("lockwatch.http.port", "0");
-    settings.put("state.dir", dir.resolve("state").toString());
+    Map<String, String> settings = TestApps.settings(stack, prefix, dir);
     Map<String, Object> client = new HashMap<>(settings);
 
-    try (LockwatchApp app = LockwatchApp.start(LockwatchConfig.of(settings))) {
-      awaitRunning(app);
+    try (LockwatchApp app = TestApps.startRunning(settings)) {
       int port = freePort();
       Files.copy(docker.resolve("prometheus/lockwatch-rules.yml"), dir.resolve("rules.yml"));
       Files.writeString(
@@ -195,13 +186,5 @@ class PrometheusIntegrationTest {
         .setPid(4242)
         .setIncarnation("b3f1")
         .build();
-  }
-
-  private static void awaitRunning(LockwatchApp app) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (app.streams().state() != KafkaStreams.State.RUNNING) {
-      assertThat(System.nanoTime()).as("running within 90 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
+import io.lockwatch.devtools.TestApps;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.TopicCatalog;
@@ -20,9 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,18 +42,11 @@ class PythonProducerIntegrationTest {
     Path python = pythonWithConfluentKafka();
     Path example = ExternalTool.repositoryRoot().resolve("docs/producers/python/lock_manager.py");
     String prefix = "py-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> settings = new HashMap<>();
-    stack.clientConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.putAll(TopicCatalog.namedWithPrefix(prefix));
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.check.interval.ms", "100");
-    settings.put("lockwatch.http.port", "0");
-    settings.put("state.dir", dir.resolve("state").toString());
+    Map<String, String> settings = TestApps.settings(stack, prefix, dir);
     Map<String, Object> client = new HashMap<>(settings);
     TopicCatalog topics = TopicCatalog.fromConfig(client);
 
-    try (LockwatchApp app = LockwatchApp.start(LockwatchConfig.of(settings))) {
-      awaitRunning(app);
+    try (LockwatchApp app = TestApps.startRunning(settings)) {
       ExternalTool.Result published =
           ExternalTool.run(
               dir,
@@ -193,13 +184,5 @@ class PythonProducerIntegrationTest {
       Thread.sleep(500);
     }
     throw new AssertionError("no reclaim command within " + timeout);
-  }
-
-  private static void awaitRunning(LockwatchApp app) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (app.streams().state() != KafkaStreams.State.RUNNING) {
-      assertThat(System.nanoTime()).as("running within 90 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
   }
 }
