@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,11 +91,20 @@ public final class TriggerCommand implements Callable<Integer> {
                   out.flush();
                 })
             .build()) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "trigger-stop"));
+      // The JVM exits when its hooks end: the hook itself closes the trigger, so that the last
+      // outcome is published and its command's offset committed before the process goes.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stopped.countDown();
+                    trigger.close();
+                  },
+                  "trigger-stop"));
       trigger.start();
       out.printf("Acting on reclaim commands for %s as %s (group %s)%n", lockDir, name, groupId);
       out.flush();
-      while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
         if (trigger.failure().isPresent()) {
           throw new IllegalStateException(
               "the reclaim trigger stopped: " + trigger.failure().get().getMessage(),
