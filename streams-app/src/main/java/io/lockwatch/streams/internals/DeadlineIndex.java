@@ -20,8 +20,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * bounded range scan; nothing is written on a heartbeat.
  *
  * <p>Scans start where the previous one ended, not at the start of the key space: entries are
- * removed from the low end like a queue, and RocksDB would otherwise step over every tombstone left
- * by earlier scans until compaction drops them.
+ * removed from the low end like a queue, and a persistent store (RocksDB) would otherwise step over
+ * every tombstone left by earlier scans until compaction drops them. The app keeps the index in
+ * memory now (it is rebuilt from the lock states, see {@link #rebuild}); the cursor costs nothing
+ * there and keeps the index right on either kind of store.
  */
 public final class DeadlineIndex implements CheckSchedule {
   private static final byte[] NO_VALUE = new byte[0];
