@@ -154,6 +154,10 @@ def consume(args):
         if message.error() is not None:
             raise KafkaException(message.error())
         positions[(message.topic(), message.partition())] = message.offset() + 1
+        value = message.value()
+        if isinstance(value, dict) and value.get("type") == "TICK":
+            # Lockwatch's own clock records on the lock events (empty key): not lock activity.
+            continue
         print(json.dumps({"topic": message.topic(), "key": message.key(),
                           "value": message.value()}, default=str, sort_keys=True))
     consumer.close()

@@ -91,6 +91,15 @@ public final class LockStateMachine {
    * {@code inputsUpTo} is not judged yet, since a renewal may be among the inputs still to come.
    */
   public Transition onCheck(LockState current, Instant now, Instant inputsUpTo) {
+    return onCheck(current, now, inputsUpTo, null);
+  }
+
+  /**
+   * As {@link #onCheck(LockState, Instant, Instant)}, after the log's clock jumped at {@code
+   * freshFrom} (null: never): a lock whose silence spans the jump is judged from the jump afresh,
+   * so it is stale no sooner than its threshold after it (see {@code LogClock}).
+   */
+  public Transition onCheck(LockState current, Instant now, Instant inputsUpTo, Instant freshFrom) {
     Instant known = inputsUpTo.isAfter(now) ? now : inputsUpTo;
     if (current == null
         || current.getNextCheckAt() == null
@@ -99,7 +108,7 @@ public final class LockStateMachine {
     }
     switch (current.getStatus()) {
       case HELD -> {
-        Instant deadline = deadline(current);
+        Instant deadline = deadline(current, freshFrom);
         if (deadline.isAfter(known)) {
           // Renewed since the check was scheduled: look again at the renewed deadline.
           current.setNextCheckAt(deadline);
@@ -140,6 +149,16 @@ public final class LockStateMachine {
    */
   public static Instant deadline(LockState state) {
     return state.getLastHeartbeatObservedAt().plusMillis(staleAfterMs(state));
+  }
+
+  /** The deadline, judged afresh from a jump of the log's clock that the lock was silent across. */
+  static Instant deadline(LockState state, Instant freshFrom) {
+    Instant deadline = deadline(state);
+    if (freshFrom != null && state.getLastHeartbeatObservedAt().isBefore(freshFrom)) {
+      Instant fresh = freshFrom.plusMillis(staleAfterMs(state));
+      return fresh.isAfter(deadline) ? fresh : deadline;
+    }
+    return deadline;
   }
 
   /** How long after the last observed heartbeat the lock is stale. */

@@ -211,7 +211,18 @@ public final class LockwatchConfig {
               250L,
               ConfigDef.Range.atLeast(1),
               Importance.MEDIUM,
-              "how often each task looks for due locks")
+              "how often each instance writes a tick to each input partition it watches (its"
+                  + " tasks look for due locks on each tick); with producer-stamped inputs, how"
+                  + " often each task looks on the wall clock")
+          .define(
+              "lockwatch.clock.jump.ms",
+              Type.LONG,
+              2_000L,
+              ConfigDef.Range.atLeast(100),
+              Importance.MEDIUM,
+              "how far a clock may move beyond the elapsed time before it counts as a jump: an"
+                  + " input partition's log clock (then locks silent across it get a fresh"
+                  + " threshold) or this instance's own (alerted on only)")
           .define(
               "lockwatch.judgement.max-lag",
               Type.LONG,
@@ -270,8 +281,14 @@ public final class LockwatchConfig {
 
   private final Map<String, String> values;
   private final Map<String, Object> parsed;
+  private final List<String> ignoredVariables;
 
   private LockwatchConfig(Map<String, String> values) {
+    this(values, List.of());
+  }
+
+  private LockwatchConfig(Map<String, String> values, List<String> ignoredVariables) {
+    this.ignoredVariables = List.copyOf(ignoredVariables);
     for (String key : values.keySet()) {
       boolean topicName =
           key.startsWith(TopicCatalog.TOPIC_PREFIX)
@@ -316,15 +333,38 @@ public final class LockwatchConfig {
           .stringPropertyNames()
           .forEach(key -> values.put(key, properties.getProperty(key).trim()));
     }
+    java.util.SortedSet<String> ignored = new java.util.TreeSet<>();
     env.forEach(
         (name, value) -> {
           if (name.startsWith(ENV_KAFKA_PREFIX)) {
             values.put(keyOf(name.substring(ENV_KAFKA_PREFIX.length())), value);
           } else if (name.startsWith(ENV_PREFIX) && !NOT_APP_SETTINGS.contains(name)) {
-            values.put(PREFIX + keyOf(name.substring(ENV_PREFIX.length())), value);
+            String key = PREFIX + keyOf(name.substring(ENV_PREFIX.length()));
+            if (isLockwatchKey(key)) {
+              values.put(key, value);
+            } else {
+              // Not ours: a kubelet injects LOCKWATCH_PORT, LOCKWATCH_SERVICE_HOST and the like
+              // for a Service named lockwatch, and the CLI's LOCKWATCH_API is read elsewhere.
+              ignored.add(name);
+            }
           }
         });
-    return new LockwatchConfig(values);
+    return new LockwatchConfig(values, List.copyOf(ignored));
+  }
+
+  /** A key the settings declare: one of {@link #DEFINITION}'s, or a topic name. */
+  private static boolean isLockwatchKey(String key) {
+    return DEFINITION.names().contains(key)
+        || key.startsWith(TopicCatalog.TOPIC_PREFIX)
+            && TopicCatalog.ROLES.contains(key.substring(TopicCatalog.TOPIC_PREFIX.length()));
+  }
+
+  /**
+   * LOCKWATCH_* environment variables that name no setting and were left out (by name only: their
+   * values may be secrets). Callers warn once; an undeclared key in a file is still an error.
+   */
+  public List<String> ignoredVariables() {
+    return ignoredVariables;
   }
 
   /** From explicit values (tests, the embedded demo). */
@@ -336,7 +376,7 @@ public final class LockwatchConfig {
   public LockwatchConfig with(Map<String, String> overrides) {
     Map<String, String> merged = new TreeMap<>(values);
     merged.putAll(overrides);
-    return new LockwatchConfig(merged);
+    return new LockwatchConfig(merged, ignoredVariables);
   }
 
   static String keyOf(String envName) {
@@ -447,6 +487,11 @@ public final class LockwatchConfig {
 
   public Duration checkInterval() {
     return millis("lockwatch.check.interval.ms");
+  }
+
+  /** How far a clock may move beyond the elapsed time before it counts as a jump. */
+  public Duration clockJumpBound() {
+    return millis("lockwatch.clock.jump.ms");
   }
 
   /** Native memory for all of the instance's RocksDB stores, shared. */

@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.clock.LogClock;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.AlertSeverity;
@@ -82,6 +83,68 @@ public final class OperationalAlerts {
                 + " failure(s), retried every check): "
                 + cut(error.toString())
                 + ". The lock is not judged until its check succeeds")
+        .setEvidence(evidence)
+        .build();
+  }
+
+  /**
+   * A clock Lockwatch relies on jumped, seen on input partition {@code partition}'s log. Keyed by
+   * the empty lock id (it is about no lock), with the partition and the jump in the evidence.
+   */
+  public static Alert clockJump(String topic, int partition, LogClock.Jump jump) {
+    Map<String, String> evidence = new HashMap<>();
+    evidence.put("topic", topic);
+    evidence.put("partition", Integer.toString(partition));
+    evidence.put("clock", jump.kind().name());
+    evidence.put("jumpMs", Long.toString(jump.sizeMs()));
+    evidence.put("instance", jump.instance());
+    String where = topic + "-" + partition;
+    String seconds = String.format(java.util.Locale.ROOT, "%.1f s", jump.sizeMs() / 1000.0);
+    String message =
+        switch (jump.kind()) {
+          case HOST ->
+              "The clock of Lockwatch instance "
+                  + jump.instance()
+                  + " jumped by "
+                  + (jump.sizeMs() > 0 ? "+" : "")
+                  + seconds
+                  + " (its monotonic clock disagrees); judgement runs on the broker's append"
+                  + " times, not on this clock, so no lock was judged by it";
+          case LOG_AHEAD ->
+              "The log clock of "
+                  + where
+                  + " (the broker's append time) ran "
+                  + seconds
+                  + " ahead of the elapsed time: the broker's clock jumped. No lock is reclaimed"
+                  + " for a silence across the jump: each gets a fresh threshold from it";
+          case LOG_BEHIND ->
+              "The log clock of "
+                  + where
+                  + " (the broker's append time) fell "
+                  + String.format(java.util.Locale.ROOT, "%.1f s", -jump.sizeMs() / 1000.0)
+                  + " behind the elapsed time: the broker's clock stepped back. Judgement on "
+                  + where
+                  + " waits until the log's clock passes its earlier reading";
+          case LOG_BLIND ->
+              where
+                  + " could not be written for "
+                  + seconds
+                  + " (an outage of its leader, or this instance paused): holders could not"
+                  + " heartbeat either, so no lock is reclaimed for a silence across it; each gets"
+                  + " a fresh threshold from it";
+        };
+    if (jump.kind() == LogClock.JumpKind.LOG_AHEAD || jump.kind() == LogClock.JumpKind.LOG_BLIND) {
+      evidence.put("freshFrom", jump.at().toString());
+    }
+    return Alert.newBuilder()
+        .setAlertId(
+            LockAlerts.alertId(
+                AlertReason.CLOCK_JUMP, where, jump.kind().name() + ":" + jump.at().toEpochMilli()))
+        .setLockId("")
+        .setReason(AlertReason.CLOCK_JUMP)
+        .setSeverity(AlertSeverity.WARNING)
+        .setDetectedAt(jump.at())
+        .setMessage(message)
         .setEvidence(evidence)
         .build();
   }

@@ -11,6 +11,52 @@ import org.junit.jupiter.api.Test;
 class LockwatchConfigTest {
 
   @Test
+  void shouldIgnoreAndNameTheServiceLinksWhenAKubeletInjectsThemForAServiceNamedLockwatch() {
+    // What a kubelet injects for Services named lockwatch and lockwatch-headless (port 8080),
+    // and what a user exports for the CLI, beside two real settings.
+    Map<String, String> env =
+        Map.ofEntries(
+            Map.entry("LOCKWATCH_PORT", "tcp://10.96.0.12:8080"),
+            Map.entry("LOCKWATCH_PORT_8080_TCP", "tcp://10.96.0.12:8080"),
+            Map.entry("LOCKWATCH_PORT_8080_TCP_ADDR", "10.96.0.12"),
+            Map.entry("LOCKWATCH_PORT_8080_TCP_PORT", "8080"),
+            Map.entry("LOCKWATCH_PORT_8080_TCP_PROTO", "tcp"),
+            Map.entry("LOCKWATCH_SERVICE_HOST", "10.96.0.12"),
+            Map.entry("LOCKWATCH_SERVICE_PORT", "8080"),
+            Map.entry("LOCKWATCH_SERVICE_PORT_HTTP", "8080"),
+            Map.entry("LOCKWATCH_API", "http://127.0.0.1:8080"),
+            Map.entry("LOCKWATCH_HTTP_PORT", "9090"),
+            Map.entry("LOCKWATCH_TOPIC_LOCK__EVENTS", "team.lock-events"),
+            Map.entry("LOCKWATCH_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"));
+
+    LockwatchConfig config = LockwatchConfig.load(java.util.Optional.empty(), env);
+
+    assertThat(config.httpPort()).isEqualTo(9090);
+    assertThat(config.clientConfig())
+        .containsEntry("bootstrap.servers", "kafka:9092")
+        .containsEntry("lockwatch.topic.lock-events", "team.lock-events");
+    assertThat(config.ignoredVariables())
+        .containsExactly(
+            "LOCKWATCH_API",
+            "LOCKWATCH_PORT",
+            "LOCKWATCH_PORT_8080_TCP",
+            "LOCKWATCH_PORT_8080_TCP_ADDR",
+            "LOCKWATCH_PORT_8080_TCP_PORT",
+            "LOCKWATCH_PORT_8080_TCP_PROTO",
+            "LOCKWATCH_SERVICE_HOST",
+            "LOCKWATCH_SERVICE_PORT",
+            "LOCKWATCH_SERVICE_PORT_HTTP");
+    assertThat(config.with(Map.of("lockwatch.http.port", "0")).ignoredVariables()).hasSize(9);
+  }
+
+  @Test
+  void shouldRefuseAnUndeclaredLockwatchKeyWhenAFileGivesIt() {
+    assertThatThrownBy(() -> LockwatchConfig.of(Map.of("lockwatch.port", "tcp://x:1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Unknown setting lockwatch.port");
+  }
+
+  @Test
   void shouldMaskThePasswordWhenAUrlCarriesCredentials() {
     LockwatchConfig config =
         LockwatchConfig.of(

@@ -1,6 +1,8 @@
 package io.lockwatch.streams;
 
 import io.lockwatch.core.LockwatchConfig;
+import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.LockEvent;
 import io.lockwatch.schemas.contract.ContractRegistration;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.UrlCredentials;
@@ -9,6 +11,8 @@ import io.lockwatch.streams.http.LockwatchHttpServer;
 import io.lockwatch.streams.internals.BoundedRocksDbMemory;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.OffsetLagGate;
+import io.lockwatch.streams.internals.PartitionTicker;
+import io.lockwatch.streams.internals.StreamThreadFailure;
 import io.lockwatch.streams.internals.StreamThreadProgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +36,8 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -40,6 +46,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,6 +78,7 @@ public final class LockwatchApp implements AutoCloseable {
   private final OffsetLagGate gate;
   private final Admin admin;
   private final StreamThreadProgress progress;
+  private volatile PartitionTicker ticker;
   private volatile Duration outageBackoff = OUTAGE_BACKOFF_MIN;
   private volatile long lastOutageAtMillis;
 
@@ -146,6 +154,13 @@ public final class LockwatchApp implements AutoCloseable {
    */
   public static LockwatchApp start(LockwatchConfig config) {
     LOG.info("Starting Lockwatch with settings:{}", config.describe());
+    if (!config.ignoredVariables().isEmpty()) {
+      LOG.warn(
+          "Ignoring environment variables that name no Lockwatch setting: {}"
+              + " (a Kubernetes Service named lockwatch injects such variables; set"
+              + " enableServiceLinks: false in the pod spec to keep them out)",
+          String.join(", ", config.ignoredVariables()));
+    }
     Map<String, Object> clientConfig = config.clientConfig();
     TopicCatalog topics = TopicCatalog.fromConfig(clientConfig);
     Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -208,7 +223,8 @@ public final class LockwatchApp implements AutoCloseable {
                   LockwatchStreamsConfig.cacheLockState(
                       String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))),
                   inputPartitions,
-                  inputClock),
+                  inputClock,
+                  config.clockJumpBound()),
               props);
       opened.push(streams);
       metrics.bind(streams);
@@ -228,6 +244,11 @@ public final class LockwatchApp implements AutoCloseable {
           });
       streams.setUncaughtExceptionHandler(app::onStreamThreadFailure);
       streams.start();
+      if (inputClock == InputClock.APPEND_TIME) {
+        PartitionTicker ticker = ticker(config, clientConfig, topics, http, streams, metrics);
+        app.ticker = ticker;
+        ticker.start();
+      }
       http.start(streams);
       app.progress.start();
       LOG.info("Lockwatch HTTP API on http://{}:{}", http.self().host(), http.port());
@@ -245,39 +266,136 @@ public final class LockwatchApp implements AutoCloseable {
   }
 
   /**
+   * The ticker of the input partitions whose tasks run here: its own idempotent producer (a tick is
+   * not part of any task's transaction, so it reaches the log however the tasks fare), named after
+   * this instance.
+   */
+  private static PartitionTicker ticker(
+      LockwatchConfig config,
+      Map<String, Object> clientConfig,
+      TopicCatalog topics,
+      LockwatchHttpServer http,
+      KafkaStreams streams,
+      WatchdogMetrics metrics) {
+    Map<String, Object> producerConfig = new java.util.HashMap<>(clientConfig);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-ticker");
+    @SuppressWarnings("unchecked")
+    org.apache.kafka.common.serialization.Serializer<LockEvent> values =
+        (org.apache.kafka.common.serialization.Serializer<LockEvent>)
+            topics.lockEvents().valueSerde().serializer();
+    KafkaProducer<String, LockEvent> producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), values);
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown";
+    }
+    HolderIdentity identity =
+        HolderIdentity.newBuilder()
+            .setNodeId(config.instanceId().orElse(http.self().host() + ":" + http.self().port()))
+            .setHost(host)
+            .setPid(ProcessHandle.current().pid())
+            .setIncarnation(java.util.UUID.randomUUID().toString())
+            .build();
+    String topic = topics.lockEvents().name();
+    return new PartitionTicker(
+        producer,
+        topic,
+        identity,
+        config.checkInterval(),
+        config.clockJumpBound(),
+        () -> activePartitions(streams, topic),
+        metrics.clockReadings());
+  }
+
+  /** The partitions of {@code topic} whose tasks are active on this instance now. */
+  private static java.util.Set<Integer> activePartitions(KafkaStreams streams, String topic) {
+    java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+    try {
+      streams
+          .metadataForLocalThreads()
+          .forEach(
+              thread ->
+                  thread
+                      .activeTasks()
+                      .forEach(
+                          task ->
+                              task.topicPartitions().stream()
+                                  .filter(partition -> partition.topic().equals(topic))
+                                  .forEach(partition -> partitions.add(partition.partition()))));
+    } catch (RuntimeException e) {
+      // Not running (starting, stopping): nothing is watched here right now.
+    }
+    return partitions;
+  }
+
+  /**
    * A stream thread died. A registry that cannot be reached is an outage: wait, then replace the
-   * thread, which reads the undecoded record again (nothing was skipped). Anything else is a bug or
-   * a failure Kafka Streams could not handle: stop this instance, exit 1, and let the supervisor
-   * restart it; under exactly-once the input is processed again.
+   * thread, which reads the undecoded record again (nothing was skipped). A thread Kafka fenced or
+   * timed out (this instance was paused or cut off past its session or transaction timeout) is
+   * replaced at once: it rejoins and resumes from the last commit, so a long GC or a stopped
+   * process costs no instance. Anything else is a bug or a failure Kafka Streams could not handle:
+   * stop this instance, exit 1, and let the supervisor restart it; under exactly-once the input is
+   * processed again.
    */
   private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(
       Throwable exception) {
-    if (InputErrorHandlers.registryOutage(exception).isPresent()) {
-      long now = System.currentTimeMillis();
-      if (now - lastOutageAtMillis > OUTAGE_BACKOFF_MAX.toMillis() * 2) {
-        outageBackoff = OUTAGE_BACKOFF_MIN;
+    switch (StreamThreadFailure.of(exception)) {
+      case REGISTRY_OUTAGE -> {
+        Duration wait = nextBackoff();
+        LOG.warn(
+            "The schema registry cannot be reached; no record is skipped. Replacing the stream"
+                + " thread in {} ms: {}",
+            wait.toMillis(),
+            UrlCredentials.mask(String.valueOf(exception.getMessage())));
+        sleep(wait);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       }
-      lastOutageAtMillis = now;
-      Duration wait = outageBackoff;
-      outageBackoff =
-          outageBackoff.multipliedBy(2).compareTo(OUTAGE_BACKOFF_MAX) > 0
-              ? OUTAGE_BACKOFF_MAX
-              : outageBackoff.multipliedBy(2);
-      LOG.warn(
-          "The schema registry cannot be reached; no record is skipped. Replacing the stream"
-              + " thread in {} ms: {}",
-          wait.toMillis(),
-          UrlCredentials.mask(String.valueOf(exception.getMessage())));
-      try {
-        Thread.sleep(wait.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      case FENCED -> {
+        metrics.streamThreadReplaced();
+        LOG.warn(
+            "Kafka fenced or timed out a stream thread (this instance was paused or cut off past"
+                + " its session or transaction timeout); replacing it, it resumes from the last"
+                + " commit: {}",
+            String.valueOf(exception));
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       }
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      default -> {
+        LOG.error("Kafka Streams failed; shutting down this instance", exception);
+        failed = true;
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
     }
-    LOG.error("Kafka Streams failed; shutting down this instance", exception);
-    failed = true;
-    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  }
+
+  /** 1 s, doubling to 30 s while outages follow each other; back to 1 s after a quiet spell. */
+  private Duration nextBackoff() {
+    long now = System.nanoTime() / 1_000_000;
+    if (now - lastOutageAtMillis > OUTAGE_BACKOFF_MAX.toMillis() * 2) {
+      outageBackoff = OUTAGE_BACKOFF_MIN;
+    }
+    lastOutageAtMillis = now;
+    Duration wait = outageBackoff;
+    outageBackoff =
+        outageBackoff.multipliedBy(2).compareTo(OUTAGE_BACKOFF_MAX) > 0
+            ? OUTAGE_BACKOFF_MAX
+            : outageBackoff.multipliedBy(2);
+    return wait;
+  }
+
+  private static void sleep(Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -434,6 +552,9 @@ public final class LockwatchApp implements AutoCloseable {
   public void close() {
     LOG.info("Stopping Lockwatch");
     progress.close();
+    if (ticker != null) {
+      ticker.close();
+    }
     http.close();
     // Leave the group even with static membership, so the other instances take over at once.
     streams.close(

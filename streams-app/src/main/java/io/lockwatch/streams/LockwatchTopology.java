@@ -28,7 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  *   operator-actions┘   │  stores:            └─▶ reclaim-commands
  *                       │   lock-state-store  (lock id → LockState, RocksDB, changelogged, compact encoding)
  *                       │   deadline-index    (check time + lock id, in memory, rebuilt from the states)
- *                       └─ wall-clock punctuation: checks the locks whose time has come
+ *                       └─ checks the locks whose time has come on the log's clock: the append
+ *                          times of the ticks each instance writes to the input partitions it
+ *                          watches (wall-clock punctuation for producer-stamped inputs)
  * </pre>
  *
  * <p>Both inputs are keyed by lock id and must have the same number of partitions, so that a lock's
@@ -45,6 +47,9 @@ public final class LockwatchTopology {
   public static final String STATE_SINK = "lock-state-sink";
   public static final String ALERTS_SINK = "alerts-sink";
   public static final String COMMANDS_SINK = "reclaim-commands-sink";
+
+  /** The default of {@code lockwatch.clock.jump.ms}. */
+  public static final Duration DEFAULT_CLOCK_JUMP_BOUND = Duration.ofSeconds(2);
 
   private LockwatchTopology() {}
 
@@ -77,6 +82,28 @@ public final class LockwatchTopology {
         InputClock.PROCESSING_TIME);
   }
 
+  /** As below, with the default clock-jump bound. */
+  public static Topology build(
+      TopicCatalog topics,
+      WatchPolicy policy,
+      Duration checkInterval,
+      JudgementGate gate,
+      WatchdogMetrics metrics,
+      boolean cacheLockState,
+      int inputPartitions,
+      InputClock inputClock) {
+    return build(
+        topics,
+        policy,
+        checkInterval,
+        gate,
+        metrics,
+        cacheLockState,
+        inputPartitions,
+        inputClock,
+        DEFAULT_CLOCK_JUMP_BOUND);
+  }
+
   /**
    * The topology, observing inputs on {@code inputClock} and checking that every input sits on the
    * partition its key hashes to.
@@ -84,7 +111,10 @@ public final class LockwatchTopology {
    * @param inputPartitions the partition count of the input topics; 0 checks nothing (a test
    *     driver's single partition)
    * @param inputClock which time an input was observed at: its record time on input topics whose
-   *     timestamps the broker sets, else the app's wall clock
+   *     timestamps the broker sets (then locks are judged on the ticks' append times, the log's
+   *     clock), else the app's wall clock
+   * @param clockJumpBound how far a log's clock may run ahead of the elapsed time before it counts
+   *     as a jump (see {@link io.lockwatch.core.clock.LogClock})
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Topology build(
@@ -95,7 +125,8 @@ public final class LockwatchTopology {
       WatchdogMetrics metrics,
       boolean cacheLockState,
       int inputPartitions,
-      InputClock inputClock) {
+      InputClock inputClock,
+      Duration clockJumpBound) {
     Topology topology = new Topology();
     topology.addSource(
         LOCK_EVENTS_SOURCE,
@@ -128,6 +159,7 @@ public final class LockwatchTopology {
                 topics.lockEvents().name(),
                 inputPartitions,
                 inputClock,
+                clockJumpBound,
                 names),
         LOCK_EVENTS_SOURCE,
         OPERATOR_ACTIONS_SOURCE);

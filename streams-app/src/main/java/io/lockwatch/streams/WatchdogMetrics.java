@@ -56,6 +56,7 @@ public final class WatchdogMetrics implements AutoCloseable {
   private final Counter judgementsHeld;
   private final Counter checkFailures;
   private final Counter registryUnavailable;
+  private final Counter threadsReplaced;
   private volatile long registryUnavailableAtMillis = -1;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Timer detectionDelay;
@@ -101,6 +102,12 @@ public final class WatchdogMetrics implements AutoCloseable {
         Counter.builder("lockwatch.registry.unavailable")
             .description(
                 "Records that waited because the schema registry could not be reached (never skipped).")
+            .register(registry);
+    threadsReplaced =
+        Counter.builder("lockwatch.stream.threads.replaced")
+            .description(
+                "Stream threads replaced after Kafka fenced or timed them out (a pause past the"
+                    + " session or transaction timeout); the instance kept watching.")
             .register(registry);
     DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
     detectionDelay =
@@ -281,6 +288,97 @@ public final class WatchdogMetrics implements AutoCloseable {
   public void registryUnavailable() {
     registryUnavailable.increment();
     registryUnavailableAtMillis = System.currentTimeMillis();
+  }
+
+  private final Map<Integer, double[]> clockOffsets = new ConcurrentHashMap<>();
+  private final Counter ticksFailed =
+      Counter.builder("lockwatch.clock.ticks.failed")
+          .description("Ticks this instance could not write to an input partition.")
+          .register(registry);
+
+  /**
+   * What this instance's ticker measures: {@code lockwatch_clock_offset_seconds{partition}}, this
+   * instance's clock minus the partition leader's (with its uncertainty), host clock jumps, and
+   * failed ticks.
+   */
+  public io.lockwatch.streams.internals.PartitionTicker.Readings clockReadings() {
+    return new io.lockwatch.streams.internals.PartitionTicker.Readings() {
+      @Override
+      public void offset(int partition, long offsetMs, long uncertaintyMs) {
+        double[] reading =
+            clockOffsets.computeIfAbsent(
+                partition,
+                p -> {
+                  double[] fresh = {Double.NaN, Double.NaN};
+                  Gauge.builder("lockwatch.clock.offset", fresh, r -> r[0])
+                      .description(
+                          "This instance's clock minus the input partition leader's, measured by"
+                              + " each tick (NaN: not ticked here); judgement does not use it.")
+                      .baseUnit("seconds")
+                      .tag("partition", Integer.toString(p))
+                      .register(registry);
+                  Gauge.builder("lockwatch.clock.offset.uncertainty", fresh, r -> r[1])
+                      .description("Half the tick's round trip: how far off the offset may be.")
+                      .baseUnit("seconds")
+                      .tag("partition", Integer.toString(p))
+                      .register(registry);
+                  return fresh;
+                });
+        reading[0] = offsetMs / 1000.0;
+        reading[1] = uncertaintyMs / 1000.0;
+      }
+
+      @Override
+      public void forget(int partition) {
+        double[] reading = clockOffsets.get(partition);
+        if (reading != null) {
+          reading[0] = Double.NaN;
+          reading[1] = Double.NaN;
+        }
+      }
+
+      @Override
+      public void hostClockJumped(long jumpMs) {
+        clockJump(io.lockwatch.core.clock.LogClock.JumpKind.HOST);
+      }
+
+      @Override
+      public void tickFailed() {
+        ticksFailed.increment();
+      }
+    };
+  }
+
+  /** The last measured offset of this instance's clock against a partition leader's, seconds. */
+  public double clockOffsetSeconds(int partition) {
+    double[] reading = clockOffsets.get(partition);
+    return reading == null ? Double.NaN : reading[0];
+  }
+
+  /** A jump of a clock, seen on an input partition's log (or reported by a ticker). */
+  public void clockJump(io.lockwatch.core.clock.LogClock.JumpKind kind) {
+    Counter.builder("lockwatch.clock.jumps")
+        .description(
+            "Clock jumps seen: HOST (an instance's own clock; judgement does not use it), LOG_AHEAD,"
+                + " LOG_BEHIND, LOG_BLIND (an input partition's log clock).")
+        .tag("clock", kind.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** Clock jumps of this kind seen so far. */
+  public long clockJumps(io.lockwatch.core.clock.LogClock.JumpKind kind) {
+    Counter counter = registry.find("lockwatch.clock.jumps").tag("clock", kind.name()).counter();
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  public void streamThreadReplaced() {
+    threadsReplaced.increment();
+  }
+
+  /** Stream threads replaced after a fencing or a timeout. */
+  public long streamThreadsReplaced() {
+    return (long) threadsReplaced.count();
   }
 
   /** Records that could not be decoded because the schema registry could not be reached. */

@@ -212,6 +212,34 @@ final class WatchdogHarness implements AutoCloseable {
         now());
   }
 
+  /**
+   * Pipes a tick of ticker {@code ticker} at the harness's record time {@link #now()} (standing in
+   * for the broker's append time), as an instance's ticker writes it.
+   */
+  void tick(String ticker, long number, long sentMonoMs, long previousLatencyMs, long blindMs) {
+    HolderIdentity instance =
+        HolderIdentity.newBuilder()
+            .setNodeId("lockwatch-" + ticker)
+            .setHost("watch-1")
+            .setPid(1)
+            .setIncarnation(ticker)
+            .build();
+    LockEvent tick =
+        io.lockwatch.core.clock.Tick.event(
+            instance, number, now(), sentMonoMs, previousLatencyMs, blindMs, 0);
+    events.pipeInput(new TestRecord<>(io.lockwatch.core.clock.Tick.KEY, tick, now()));
+  }
+
+  /** Moves only the record time (the brokers' clock), not Lockwatch's wall clock. */
+  void advanceLog(Duration duration) {
+    elapsed = elapsed.plus(duration);
+  }
+
+  /** Moves only Lockwatch's wall clock (a skewed or stepped host clock), not the log's. */
+  void advanceWallClockOnly(Duration duration) {
+    driver.advanceWallClockTime(duration);
+  }
+
   void pipe(LockEvent event) {
     events.pipeInput(new TestRecord<>(event.getLockId(), event, now()));
   }

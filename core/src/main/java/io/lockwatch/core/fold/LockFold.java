@@ -28,6 +28,7 @@ public final class LockFold {
   private final CheckSchedule schedule;
   private final Duration checkRetry;
   private final Outcomes outcomes;
+  private Instant freshFrom;
 
   /** Where the fold keeps each lock's state. */
   public interface LockStates {
@@ -83,6 +84,16 @@ public final class LockFold {
     this.schedule = Objects.requireNonNull(schedule);
     this.checkRetry = Objects.requireNonNull(checkRetry);
     this.outcomes = Objects.requireNonNull(outcomes);
+  }
+
+  /**
+   * From now on, locks silent across {@code at} (a jump of the log's clock) are judged from it
+   * afresh: stale no sooner than their threshold after it.
+   */
+  public void judgeAfreshFrom(Instant at) {
+    if (at != null && (freshFrom == null || at.isAfter(freshFrom))) {
+      freshFrom = at;
+    }
   }
 
   /** Applies a lock event observed at {@code now}. */
@@ -145,7 +156,7 @@ public final class LockFold {
         return;
       }
       before = state.getStatus();
-      transition = machine.onCheck(state, now, inputsUpTo);
+      transition = machine.onCheck(state, now, inputsUpTo, freshFrom);
     } catch (RuntimeException e) {
       Instant retryAt = now.plus(checkRetry);
       schedule.schedule(retryAt, lockId);

@@ -217,6 +217,78 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void shouldLoadTheSettingsWhenAKubeletInjectsTheShippedServicesIntoThePod() throws Exception {
+    Map<String, JsonNode> manifests = new HashMap<>();
+    for (JsonNode doc : yamlDocuments(docker.resolve("kubernetes"))) {
+      manifests.put(doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText(), doc);
+    }
+    JsonNode pod = manifests.get("StatefulSet/lockwatch").at("/spec/template/spec");
+    JsonNode container = pod.at("/containers/0");
+    assertThat(pod.path("enableServiceLinks").asBoolean(true)).isFalse();
+    for (String probe : List.of("readinessProbe", "livenessProbe")) {
+      assertThat(container.at("/" + probe + "/timeoutSeconds").asInt(1))
+          .as(probe + " timeout (Kubernetes' default is 1 s)")
+          .isGreaterThanOrEqualTo(2);
+    }
+
+    // What a kubelet injects when service links are on (a user may turn them back on): for each
+    // Service with a cluster IP, docker-link style variables named after it.
+    Map<String, String> env = new HashMap<>();
+    List<String> links = new ArrayList<>();
+    for (JsonNode service : manifests.values()) {
+      if (!service.path("kind").asText().equals("Service")
+          || service.at("/spec/clusterIP").asText().equals("None")) {
+        continue;
+      }
+      String name = service.at("/metadata/name").asText().toUpperCase().replace('-', '_');
+      JsonNode port = service.at("/spec/ports/0");
+      String number = port.path("port").asText();
+      String tcp = "tcp://10.96.0.12:" + number;
+      Map<String, String> injected =
+          Map.of(
+              name + "_SERVICE_HOST", "10.96.0.12",
+              name + "_SERVICE_PORT", number,
+              name + "_SERVICE_PORT_" + port.path("name").asText().toUpperCase(), number,
+              name + "_PORT", tcp,
+              name + "_PORT_" + number + "_TCP", tcp,
+              name + "_PORT_" + number + "_TCP_PROTO", "tcp",
+              name + "_PORT_" + number + "_TCP_PORT", number,
+              name + "_PORT_" + number + "_TCP_ADDR", "10.96.0.12");
+      env.putAll(injected);
+      links.addAll(injected.keySet());
+    }
+    assertThat(links).as("the API Service is named lockwatch").contains("LOCKWATCH_PORT");
+    container
+        .path("env")
+        .forEach(
+            e ->
+                env.put(
+                    e.path("name").asText(),
+                    e.path("value").asText().replace("$(POD_NAME)", "lockwatch-0")));
+    manifests
+        .get("Secret/lockwatch-secrets")
+        .path("stringData")
+        .fields()
+        .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+    Path file = Files.createTempFile("lockwatch", ".properties");
+    try {
+      Files.writeString(
+          file,
+          manifests.get("ConfigMap/lockwatch-config").at("/data/lockwatch.properties").asText());
+      env.put("LOCKWATCH_CONFIG_FILE", file.toString());
+
+      io.lockwatch.core.LockwatchConfig config =
+          io.lockwatch.core.LockwatchConfig.load(java.util.Optional.of(file), env);
+
+      assertThat(config.ignoredVariables()).containsExactlyInAnyOrderElementsOf(links);
+      assertThat(config.instanceId()).contains("lockwatch-0");
+      assertThat(config.httpPort()).isEqualTo(8080);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
   void shouldQueryTheProvisionedPrometheusFromEveryPanelWhenGrafanaLoadsTheDashboard()
       throws Exception {
     JsonNode dashboard =

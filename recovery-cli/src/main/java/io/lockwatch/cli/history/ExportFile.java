@@ -121,6 +121,10 @@ public final class ExportFile {
       try (DataFileReader<GenericRecord> reader = open(file)) {
         for (GenericRecord record : reader) {
           read++;
+          if (record.get("record") instanceof io.lockwatch.events.LockEvent event
+              && io.lockwatch.core.clock.Tick.isTick(event)) {
+            continue;
+          }
           Instant time = Instant.ofEpochMilli((Long) record.get("timestampMs"));
           Entry entry =
               Entry.of(

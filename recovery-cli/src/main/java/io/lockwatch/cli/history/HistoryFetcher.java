@@ -1,5 +1,7 @@
 package io.lockwatch.cli.history;
 
+import io.lockwatch.core.clock.Tick;
+import io.lockwatch.events.LockEvent;
 import io.lockwatch.schemas.serde.AvroDeserializer;
 import io.lockwatch.schemas.serde.AvroSerdeException;
 import java.time.Duration;
@@ -270,13 +272,18 @@ final class HistoryFetcher {
           continue;
         }
         try {
+          SpecificRecord value =
+              decoder.decode(topic, record.partition(), record.offset(), record.value());
+          if (value instanceof LockEvent event && Tick.isTick(event)) {
+            continue; // the log's clock, not history: the app judged on it, its outputs say when
+          }
           Entry entry =
               Entry.of(
                   Instant.ofEpochMilli(record.timestamp()),
                   topic,
                   record.partition(),
                   record.offset(),
-                  decoder.decode(topic, record.partition(), record.offset(), record.value()));
+                  value);
           if (record.timestampType() != TimestampType.LOG_APPEND_TIME
               && (entry.kind() == Entry.Kind.EVENT || entry.kind() == Entry.Kind.ACTION)) {
             producerStamped++;

@@ -57,7 +57,8 @@ class SchemaHistoryTest {
             LockEvent.getClassSchema(), "region", Schema.create(Schema.Type.STRING), null);
 
     List<String> problems =
-        BackwardCompatibility.problems(withRequiredField, SchemaHistory.versions("LockEvent"));
+        BackwardCompatibility.problems(
+            withRequiredField, SchemaHistory.versions("LockEvent").subList(0, 1));
 
     assertThat(problems)
         .singleElement()
@@ -89,7 +90,9 @@ class SchemaHistoryTest {
                 "{\"name\":\"fencingToken\",\"type\":\"int\"");
     Schema narrowed = new Schema.Parser().parse(changed);
 
-    assertThat(BackwardCompatibility.problems(narrowed, SchemaHistory.versions("LockEvent")))
+    assertThat(
+            BackwardCompatibility.problems(
+                narrowed, SchemaHistory.versions("LockEvent").subList(0, 1)))
         .singleElement()
         .asString()
         .contains("TYPE_MISMATCH")

@@ -4,6 +4,8 @@ import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.OperationalAlerts;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.clock.LogClock;
+import io.lockwatch.core.clock.Tick;
 import io.lockwatch.core.fold.LockFold;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
@@ -51,11 +53,8 @@ public final class WatchdogProcessor
   /** Checks handled per punctuation at most; the rest wait for the next one. */
   static final int MAX_CHECKS_PER_PUNCTUATION = 10_000;
 
-  /**
-   * While behind, how far before the last processed input's append time checks are judged: records
-   * of one batch share a timestamp, and a leader change may move the broker clock a little.
-   */
-  static final Duration APPEND_TIME_MARGIN = Duration.ofMillis(250);
+  /** Where a task keeps the last jump of its log's clock (in the counts store, epoch ms). */
+  static final String FRESH_FROM_KEY = "clock.fresh-from";
 
   /** How often one lock's failing check, or one producer's misplaced inputs, are alerted on. */
   static final Duration ALERT_SPACING = Duration.ofMinutes(1);
@@ -68,6 +67,7 @@ public final class WatchdogProcessor
   private final String lockEventsTopic;
   private final int inputPartitions;
   private final InputClock inputClock;
+  private final Duration clockJumpBound;
   private final Names names;
   private final Map<String, CheckFailures> failingChecks = new HashMap<>();
   private final Map<String, Instant> misplacedAlertedAt = new HashMap<>();
@@ -78,9 +78,9 @@ public final class WatchdogProcessor
   private LockFold fold;
   private WatchdogMetrics.TaskMetrics taskMetrics;
   private TopicPartition input;
+  // The input partition's clock, from the ticks on its log (APPEND_TIME inputs only).
+  private LogClock logClock;
   private long nextInputOffset = -1;
-  // Append time of the last lock event processed (APPEND_TIME inputs only), or -1.
-  private long lastInputAppendTime = -1;
   // While a round of checks runs: the input time its judgements rest on, stamped on their outputs.
   private long judgementStamp = -1;
 
@@ -106,6 +106,7 @@ public final class WatchdogProcessor
       String lockEventsTopic,
       int inputPartitions,
       InputClock inputClock,
+      Duration clockJumpBound,
       Names names) {
     this.machine = machine;
     this.checkInterval = checkInterval;
@@ -116,6 +117,7 @@ public final class WatchdogProcessor
     this.lockEventsTopic = lockEventsTopic;
     this.inputPartitions = inputPartitions;
     this.inputClock = inputClock;
+    this.clockJumpBound = clockJumpBound;
     this.names = names;
   }
 
@@ -125,7 +127,6 @@ public final class WatchdogProcessor
     // commit: nothing held in memory from before may survive.
     this.counts = null;
     this.nextInputOffset = -1;
-    this.lastInputAppendTime = -1;
     this.failingChecks.clear();
     this.context = context;
     this.states = context.getStateStore(names.stateStore());
@@ -147,7 +148,17 @@ public final class WatchdogProcessor
     this.taskMetrics = counts;
     CommitHook hook = context.getStateStore(names.commitHook());
     hook.listen(counts::publish, counts::discard);
-    context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkDueLocks);
+    if (inputClock == InputClock.APPEND_TIME) {
+      // Judged on the log's clock only: checks run when a tick moves it (onTick), never on this
+      // machine's clock, which may be off, stepped or paused.
+      Long freshFrom = countsStore.get(FRESH_FROM_KEY);
+      Instant jump = freshFrom == null ? null : Instant.ofEpochMilli(freshFrom);
+      this.logClock = new LogClock(clockJumpBound, jump);
+      fold.judgeAfreshFrom(jump);
+    } else {
+      this.logClock = null;
+      context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkDueLocks);
+    }
   }
 
   @Override
@@ -162,14 +173,10 @@ public final class WatchdogProcessor
     Optional<RecordMetadata> metadata = context.recordMetadata();
     metadata
         .filter(source -> source.topic().equals(lockEventsTopic))
-        .ifPresent(
-            source -> {
-              nextInputOffset = source.offset() + 1;
-              if (inputClock == InputClock.APPEND_TIME) {
-                lastInputAppendTime = Math.max(lastInputAppendTime, record.timestamp());
-              }
-            });
-    if (value instanceof LockEvent event) {
+        .ifPresent(source -> nextInputOffset = source.offset() + 1);
+    if (value instanceof LockEvent event && Tick.isTick(event)) {
+      onTick(event, record.timestamp(), metadata);
+    } else if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
       checkPartition(lockId, metadata, producerOf(event), event.getHolder(), event.getEventId());
       statusCounts();
@@ -248,32 +255,72 @@ public final class WatchdogProcessor
     return holder.getNodeId() + " (host " + holder.getHost() + ")";
   }
 
-  private void checkDueLocks(long timestamp) {
-    Instant now = Instant.ofEpochMilli(timestamp);
-    Instant dueBy = now;
-    if (!gate.caughtUp(input, nextInputOffset)) {
-      // Unprocessed heartbeats may be waiting: judging a lock whose renewal may be among them
-      // could reclaim a live lock. On broker append times (in order within the partition), every
-      // input appended up to the last processed one's time has been processed, so the checks due
-      // by then can be judged; only the later ones wait. Without that order, all of them wait.
-      if (lastInputAppendTime < 0) {
-        metrics.judgementHeld();
-        return;
-      }
-      dueBy = Instant.ofEpochMilli(lastInputAppendTime).minus(APPEND_TIME_MARGIN);
-      metrics.judgementHeld();
+  /**
+   * A tick moves the partition's clock (once the next one confirms it), shows its jumps, and runs
+   * the checks now due on it. Ticks on producer-stamped inputs say nothing of the broker's clock
+   * and are passed over.
+   */
+  private void onTick(LockEvent event, long appendTime, Optional<RecordMetadata> metadata) {
+    if (logClock == null) {
+      return;
     }
-    // Loaded before the fold writes: loading may count the store, which must not hold a write yet.
+    if (metadata.isPresent() && !metadata.get().topic().equals(lockEventsTopic)) {
+      throw new ContractViolation(
+          "a tick on " + metadata.get().topic() + "; ticks are lock events");
+    }
+    Tick tick =
+        Tick.of(event, Instant.ofEpochMilli(appendTime))
+            .orElseThrow(
+                () ->
+                    new ContractViolation(
+                        "tick "
+                            + event.getEventId()
+                            + " lacks its clock readings (lockwatch.tick.*)"));
+    Instant freshBefore = logClock.freshFrom().orElse(null);
+    for (LogClock.Jump jump : logClock.onTick(tick)) {
+      Alert alert = OperationalAlerts.clockJump(input.topic(), input.partition(), jump);
+      LOG.warn("{}: {}", input, alert.getMessage());
+      context.forward(new Record<>(Tick.KEY, alert, appendTime), names.alertsSink());
+      taskMetrics.recordAlert(alert);
+      metrics.clockJump(jump.kind());
+    }
+    Optional<Instant> freshFrom = logClock.freshFrom();
+    if (freshFrom.isPresent() && !freshFrom.get().equals(freshBefore)) {
+      countsStore.put(FRESH_FROM_KEY, freshFrom.get().toEpochMilli());
+      fold.judgeAfreshFrom(freshFrom.get());
+    }
+    logClock.now().ifPresent(this::judgeOnLogClock);
+  }
+
+  /**
+   * Runs the checks due before the log's clock: every input appended before it has been processed
+   * (the log is read in order; inputs of the batch a tick shares its time with may still come, so
+   * only strictly earlier deadlines are judged).
+   */
+  private void judgeOnLogClock(Instant clock) {
     statusCounts();
-    // Outputs of these judgements carry, as their record time, the input time they rest on (the
-    // fields inside say when they were made): history orders them there among the inputs, which
-    // is where the app made them, whatever it had still to process.
-    judgementStamp = (dueBy.isAfter(now) ? now : dueBy).toEpochMilli();
+    judgementStamp = clock.toEpochMilli();
     try {
-      fold.runDueChecks(dueBy, now, MAX_CHECKS_PER_PUNCTUATION);
+      fold.runDueChecks(clock.minusMillis(1), clock, MAX_CHECKS_PER_PUNCTUATION);
     } finally {
       judgementStamp = -1;
     }
+  }
+
+  /**
+   * Wall-clock judgement, for inputs with producer timestamps (no log clock to judge on): only when
+   * the task has processed its input to the end, since any record left could be the heartbeat that
+   * renews a lock.
+   */
+  private void checkDueLocks(long timestamp) {
+    if (!gate.caughtUp(input, nextInputOffset)) {
+      metrics.judgementHeld();
+      return;
+    }
+    // Loaded before the fold writes: loading may count the store, which must not hold a write yet.
+    statusCounts();
+    Instant now = Instant.ofEpochMilli(timestamp);
+    fold.runDueChecks(now, now, MAX_CHECKS_PER_PUNCTUATION);
   }
 
   @Override
