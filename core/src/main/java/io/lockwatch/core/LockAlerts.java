@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.Detector;
 import io.lockwatch.core.detect.PauseDiagnosis;
 import io.lockwatch.events.Alert;
@@ -254,6 +255,69 @@ final class LockAlerts {
             + current.getFencingToken()
             + ") is stale and held for an operator's"
             + " approval before it is reclaimed");
+  }
+
+  /** A stale lock whose automatic reclaim the mass-stale brake holds for an operator. */
+  static Alert awaitingApprovalBraked(
+      LockState current, Instant deadline, Instant now, MassStaleBrake.Verdict verdict) {
+    Alert alert =
+        alert(
+            current,
+            AlertReason.RECLAIM_AWAITING_APPROVAL,
+            AlertSeverity.CRITICAL,
+            now,
+            "hold/" + deadline.toEpochMilli(),
+            current.getLockId()
+                + " (token "
+                + current.getFencingToken()
+                + ") is stale, but "
+                + verdict.silentNodes()
+                + " of "
+                + verdict.recentNodes()
+                + " holder nodes went silent together (the mass-stale brake): its reclaim waits"
+                + " for an operator's approval (lockwatch approve)");
+    addBrakeEvidence(alert, verdict);
+    return alert;
+  }
+
+  /** The mass-stale brake engaged: one alert for the episode, about no single lock. */
+  static Alert massStale(Instant now, MassStaleBrake.Verdict verdict) {
+    Map<String, String> evidence = new java.util.HashMap<>();
+    Alert alert =
+        Alert.newBuilder()
+            .setAlertId(alertId(AlertReason.MASS_STALE, "", Long.toString(now.toEpochMilli())))
+            .setLockId("")
+            .setReason(AlertReason.MASS_STALE)
+            .setSeverity(AlertSeverity.CRITICAL)
+            .setDetectedAt(now)
+            .setMessage(
+                verdict.silentNodes()
+                    + " of the "
+                    + verdict.recentNodes()
+                    + " holder nodes heard from in the last "
+                    + verdict.settings().window().toSeconds()
+                    + " s went silent together ("
+                    + String.join(", ", verdict.silentSample())
+                    + (verdict.silentNodes() > verdict.silentSample().size() ? ", ..." : "")
+                    + "): more often the watcher's or the network's fault than so many holders"
+                    + " dying. Their stale locks are held for approval, not reclaimed; check the"
+                    + " holders, then lockwatch approve (or deny) each")
+            .setEvidence(evidence)
+            .build();
+    addBrakeEvidence(alert, verdict);
+    return alert;
+  }
+
+  private static void addBrakeEvidence(Alert alert, MassStaleBrake.Verdict verdict) {
+    Map<String, String> evidence = new java.util.HashMap<>(alert.getEvidence());
+    evidence.put("brake", "MASS_STALE");
+    evidence.put("silentNodes", Integer.toString(verdict.silentNodes()));
+    evidence.put("recentNodes", Integer.toString(verdict.recentNodes()));
+    evidence.put("brakeShare", Double.toString(verdict.settings().share()));
+    evidence.put("brakeMinNodes", Integer.toString(verdict.settings().minNodes()));
+    evidence.put("brakeWindowMs", Long.toString(verdict.settings().window().toMillis()));
+    evidence.put("silentSample", String.join(",", verdict.silentSample()));
+    alert.setEvidence(evidence);
   }
 
   static Alert reclaimAlreadyIssued(LockState current, String commandId, Instant now) {

@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
 import io.lockwatch.core.detect.PauseDiagnosis;
@@ -100,6 +101,15 @@ public final class LockStateMachine {
    * so it is stale no sooner than its threshold after it (see {@code LogClock}).
    */
   public Transition onCheck(LockState current, Instant now, Instant inputsUpTo, Instant freshFrom) {
+    return onCheck(current, now, inputsUpTo, freshFrom, null);
+  }
+
+  /**
+   * As above, with the fold's mass-stale brake (null: none), which may hold an automatic reclaim
+   * for approval when many holder nodes went silent together.
+   */
+  public Transition onCheck(
+      LockState current, Instant now, Instant inputsUpTo, Instant freshFrom, MassStaleBrake brake) {
     Instant known = inputsUpTo.isAfter(now) ? now : inputsUpTo;
     if (current == null
         || current.getNextCheckAt() == null
@@ -121,7 +131,7 @@ public final class LockStateMachine {
               Optional.empty(),
               Outcome.NOTHING_DUE);
         }
-        return stale(current, deadline, now);
+        return stale(current, deadline, now, brake);
       }
       case STALE -> {
         List<Alert> alerts = new ArrayList<>();
@@ -479,7 +489,7 @@ public final class LockStateMachine {
     return Transition.alertOnly(alert, Outcome.REFUSED);
   }
 
-  private Transition stale(LockState current, Instant deadline, Instant now) {
+  private Transition stale(LockState current, Instant deadline, Instant now, MassStaleBrake brake) {
     List<Alert> alerts = new ArrayList<>();
     current.setStaleSince(deadline);
     current.setUpdatedAt(now);
@@ -499,6 +509,19 @@ public final class LockStateMachine {
       current.setNextCheckAt(null);
       alerts.add(LockAlerts.awaitingApproval(current, deadline, now));
       return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+    }
+    if (brake != null && current.getHolder() != null) {
+      MassStaleBrake.Verdict verdict =
+          brake.judge(current.getHolder().getNodeId(), now, staleAfterMs(current));
+      if (verdict.holds()) {
+        current.setStatus(LockStatus.AWAITING_APPROVAL);
+        current.setNextCheckAt(null);
+        if (verdict.engaged()) {
+          alerts.add(LockAlerts.massStale(now, verdict));
+        }
+        alerts.add(LockAlerts.awaitingApprovalBraked(current, deadline, now, verdict));
+        return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
+      }
     }
     Instant reclaimableAt = deadline.plus(policy.reclaimGrace());
     if (reclaimableAt.isAfter(now)) {

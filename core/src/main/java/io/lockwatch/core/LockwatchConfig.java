@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
 import io.lockwatch.events.ReclaimPolicy;
@@ -215,6 +216,31 @@ public final class LockwatchConfig {
                   + " tasks look for due locks on each tick); with producer-stamped inputs, how"
                   + " often each task looks on the wall clock")
           .define(
+              "lockwatch.brake.share",
+              Type.DOUBLE,
+              0.55,
+              ConfigDef.Range.atLeast(0.01),
+              Importance.MEDIUM,
+              "mass-stale brake: automatic reclaims wait for approval when at least this share of"
+                  + " the holder nodes heard from within lockwatch.brake.window.ms went silent"
+                  + " together (Kubernetes' unhealthy-zone threshold); above 1 turns it off")
+          .define(
+              "lockwatch.brake.min-nodes",
+              Type.INT,
+              3,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "mass-stale brake: and at least this many nodes went silent (one node with many"
+                  + " locks is one failure, reclaimed at once)")
+          .define(
+              "lockwatch.brake.window.ms",
+              Type.LONG,
+              60_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "mass-stale brake: a holder node counts as part of the fleet while heard from"
+                  + " within this long")
+          .define(
               "lockwatch.clock.jump.ms",
               Type.LONG,
               2_000L,
@@ -404,7 +430,8 @@ public final class LockwatchConfig {
           if (key.startsWith("lockwatch.threshold.")
               || key.startsWith("lockwatch.policy.")
               || key.startsWith("lockwatch.reclaim.")
-              || key.startsWith("lockwatch.detector.")) {
+              || key.startsWith("lockwatch.detector.")
+              || key.startsWith("lockwatch.brake.")) {
             judgement.put(key, value);
           }
         });
@@ -434,10 +461,23 @@ public final class LockwatchConfig {
   public Optional<String> instanceId() {
     String configured = (String) parsed.get("lockwatch.instance.id");
     if (configured != null) {
-      return configured.isBlank() ? Optional.empty() : Optional.of(configured);
+      if (configured.isBlank()) {
+        return Optional.empty();
+      }
+      if (!configured.matches("[a-zA-Z0-9._-]{1,249}")) {
+        throw new ConfigException(
+            "lockwatch.instance.id",
+            configured,
+            "Kafka takes letters, digits, '.', '_' and '-' only, at most 249 of them");
+      }
+      return Optional.of(configured);
     }
     // Only an address the operator declared is known to be unique and stable (a pod's DNS name).
-    return httpAdvertised().map(address -> applicationId() + "-" + address);
+    // Kafka refuses a group.instance.id with other characters than [a-zA-Z0-9._-] (the port's
+    // ':' among them): the consumer would not even be built.
+    return httpAdvertised()
+        .map(address -> (applicationId() + "-" + address).replaceAll("[^a-zA-Z0-9._-]", "-"))
+        .map(id -> id.length() <= 249 ? id : id.substring(0, 249));
   }
 
   /** The compatibility the app sets on the contract's subjects when it registers them. */
@@ -456,6 +496,11 @@ public final class LockwatchConfig {
             .defaultPolicy(
                 policy("lockwatch.policy.default", (String) parsed.get("lockwatch.policy.default")))
             .reclaimGrace(millis("lockwatch.reclaim.grace.ms"))
+            .brake(
+                new MassStaleBrake.Settings(
+                    (Double) parsed.get("lockwatch.brake.share"),
+                    (Integer) parsed.get("lockwatch.brake.min-nodes"),
+                    millis("lockwatch.brake.window.ms")))
             .confirmTimeout(millis("lockwatch.reclaim.confirm-timeout.ms"));
     for (Map.Entry<String, String> rule : rules("lockwatch.threshold.overrides").entrySet()) {
       policy.thresholdOverride(

@@ -1,5 +1,6 @@
 package io.lockwatch.core;
 
+import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
 import io.lockwatch.events.ReclaimPolicy;
@@ -31,6 +32,7 @@ public final class WatchPolicy {
   private final AccrualDetector accrual;
   private final double floorBeats;
   private final double ceilingBeats;
+  private final MassStaleBrake.Settings brake;
 
   private WatchPolicy(Builder builder) {
     this.defaultThreshold = builder.defaultThreshold;
@@ -47,6 +49,12 @@ public final class WatchPolicy {
     this.accrual = builder.accrual;
     this.floorBeats = builder.floorBeats;
     this.ceilingBeats = builder.ceilingBeats;
+    this.brake = builder.brake;
+  }
+
+  /** The mass-stale brake's settings. */
+  public MassStaleBrake.Settings brake() {
+    return brake;
   }
 
   public static Builder builder() {
@@ -174,6 +182,7 @@ public final class WatchPolicy {
     private Duration maxThreshold = Duration.ofHours(1);
     private final List<Map.Entry<LockPattern, Duration>> thresholdOverrides = new ArrayList<>();
     private ReclaimPolicy defaultPolicy = ReclaimPolicy.AUTO;
+    private MassStaleBrake.Settings brake = MassStaleBrake.Settings.DEFAULT;
     private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules = new ArrayList<>();
     private Duration reclaimGrace = Duration.ZERO;
     private Duration confirmTimeout = Duration.ofSeconds(60);
@@ -266,6 +275,12 @@ public final class WatchPolicy {
         throw new IllegalArgumentException("reclaim grace must not be negative");
       }
       this.reclaimGrace = grace;
+      return this;
+    }
+
+    /** The mass-stale brake: the share and number of silent holder nodes that hold reclaims. */
+    public Builder brake(MassStaleBrake.Settings brake) {
+      this.brake = java.util.Objects.requireNonNull(brake);
       return this;
     }
 

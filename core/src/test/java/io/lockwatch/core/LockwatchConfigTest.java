@@ -81,7 +81,12 @@ class LockwatchConfigTest {
     assertThat(
             LockwatchConfig.of(Map.of("lockwatch.http.advertised", "lockwatch-1.lockwatch:8080"))
                 .instanceId())
-        .contains("lockwatch-lockwatch-1.lockwatch:8080");
+        .as("Kafka takes [a-zA-Z0-9._-] only: the port's ':' would stop the consumer")
+        .contains("lockwatch-lockwatch-1.lockwatch-8080");
+    assertThatThrownBy(
+            () -> LockwatchConfig.of(Map.of("lockwatch.instance.id", "pod:0")).instanceId())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lockwatch.instance.id");
     assertThat(LockwatchConfig.of(Map.of("lockwatch.instance.id", "east-1")).instanceId())
         .contains("east-1");
     assertThat(

@@ -25,17 +25,27 @@ final class LockwatchProcess implements AutoCloseable {
   private final Path log;
   private final Path stateDir;
   private final int port;
+  private final Map<String, String> environment;
   private Process process;
 
-  private LockwatchProcess(Path config, Path log, Path stateDir, int port) {
+  private LockwatchProcess(
+      Path config, Path log, Path stateDir, int port, Map<String, String> environment) {
     this.config = config;
     this.log = log;
     this.stateDir = stateDir;
     this.port = port;
+    this.environment = Map.copyOf(environment);
   }
 
   /** Writes {@code settings} (plus a free HTTP port) to a properties file and starts the app. */
   static LockwatchProcess launch(Path work, String name, Map<String, ?> settings)
+      throws IOException {
+    return launch(work, name, settings, Map.of());
+  }
+
+  /** As above, with these variables added to the app's environment (libfaketime's, say). */
+  static LockwatchProcess launch(
+      Path work, String name, Map<String, ?> settings, Map<String, String> environment)
       throws IOException {
     int port = freePort();
     StringBuilder properties = new StringBuilder();
@@ -49,7 +59,8 @@ final class LockwatchProcess implements AutoCloseable {
             config,
             work.resolve("app-" + name + ".log"),
             Path.of(String.valueOf(all.get("state.dir"))),
-            port);
+            port,
+            environment);
     app.start();
     return app;
   }
@@ -57,7 +68,7 @@ final class LockwatchProcess implements AutoCloseable {
   /** Starts the app (again) with the same settings, logging after what it logged before. */
   void start() throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 java.toString(),
                 "-Xmx512m",
@@ -68,8 +79,9 @@ final class LockwatchProcess implements AutoCloseable {
                 "--config",
                 config.toString())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    process = builder.start();
   }
 
   int port() {

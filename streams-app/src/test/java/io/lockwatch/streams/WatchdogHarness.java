@@ -198,11 +198,15 @@ final class WatchdogHarness implements AutoCloseable {
   }
 
   void operator(OperatorActionType type, long token) {
+    operator(LOCK, type, token);
+  }
+
+  void operator(String lockId, OperatorActionType type, long token) {
     actions.pipeInput(
-        LOCK,
+        lockId,
         OperatorAction.newBuilder()
             .setActionId(UUID.randomUUID().toString())
-            .setLockId(LOCK)
+            .setLockId(lockId)
             .setType(type)
             .setFencingToken(token)
             .setOperator("maria")

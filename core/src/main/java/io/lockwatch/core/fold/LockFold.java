@@ -2,7 +2,9 @@ package io.lockwatch.core.fold;
 
 import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.events.LockEvent;
+import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
@@ -29,6 +31,7 @@ public final class LockFold {
   private final Duration checkRetry;
   private final Outcomes outcomes;
   private Instant freshFrom;
+  private final MassStaleBrake brake;
 
   /** Where the fold keeps each lock's state. */
   public interface LockStates {
@@ -84,6 +87,17 @@ public final class LockFold {
     this.schedule = Objects.requireNonNull(schedule);
     this.checkRetry = Objects.requireNonNull(checkRetry);
     this.outcomes = Objects.requireNonNull(outcomes);
+    this.brake = new MassStaleBrake(machine.policy().brake());
+  }
+
+  /**
+   * Remembers what a stored state says of its holder (when its node was last heard from): for a
+   * fold that starts from stored states rather than from the first input.
+   */
+  public void remember(LockState state) {
+    if (state.getHolder() != null && state.getLastHeartbeatObservedAt() != null) {
+      brake.heard(state.getHolder().getNodeId(), state.getLastHeartbeatObservedAt());
+    }
   }
 
   /**
@@ -98,6 +112,12 @@ public final class LockFold {
 
   /** Applies a lock event observed at {@code now}. */
   public Transition onEvent(String lockId, LockEvent event, Instant now) {
+    if (event.getHolder() != null
+        && (event.getType() == LockEventType.ACQUIRED
+            || event.getType() == LockEventType.HEARTBEAT)) {
+      // Any holding's acquire or heartbeat shows its node alive, whatever the rules make of it.
+      brake.heard(event.getHolder().getNodeId(), now);
+    }
     LockState current = states.get(lockId);
     return apply(lockId, statusOf(current), machine.onEvent(current, event, now), now);
   }
@@ -156,7 +176,7 @@ public final class LockFold {
         return;
       }
       before = state.getStatus();
-      transition = machine.onCheck(state, now, inputsUpTo, freshFrom);
+      transition = machine.onCheck(state, now, inputsUpTo, freshFrom, brake);
     } catch (RuntimeException e) {
       Instant retryAt = now.plus(checkRetry);
       schedule.schedule(retryAt, lockId);

@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -65,6 +65,9 @@ public final class LockwatchHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockwatchHttpServer.class);
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
+  /** How long a cross-instance /locks waits for all peers together. */
+  static final Duration PEER_DEADLINE = Duration.ofSeconds(3);
+
   /** How long after a registry failure the instance reports itself not ready. */
   private static final Duration REGISTRY_OUTAGE_MEMORY = Duration.ofSeconds(30);
 
@@ -74,6 +77,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
   private final HostInfo self;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
   private final ExecutorService executor;
+  private final ExecutorService metricsExecutor;
 
   /**
    * Binds the API's port, so that its address can be given to Kafka Streams as application.server
@@ -88,29 +92,57 @@ public final class LockwatchHttpServer implements AutoCloseable {
         advertised != null
             ? HostInfo.buildFromEndpoint(advertised)
             : new HostInfo(host, server.getAddress().getPort());
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            runnable -> {
-              Thread thread = new Thread(runnable, "lockwatch-http");
-              thread.setDaemon(true);
-              return thread;
-            });
-    server.setExecutor(executor);
+    // Health answers on the server's dispatcher thread (it only reads a state): never queued
+    // behind slow requests, so a probe answers at once while /locks waits for a peer. /metrics
+    // and /locks run on pools of their own with bounded queues: past them, 503 at once.
+    this.metricsExecutor = boundedPool("lockwatch-http-metrics", 1, 8);
+    this.executor = boundedPool("lockwatch-http", 4, 64);
+    server.setExecutor(Runnable::run);
     server.createContext(
         "/",
         exchange -> {
+          String path = exchange.getRequestURI().getRawPath();
+          if (path.startsWith("/health/")) {
+            safely(exchange);
+            return;
+          }
+          ExecutorService pool = path.equals("/metrics") ? metricsExecutor : executor;
           try {
-            handle(exchange);
-          } catch (IOException | RuntimeException e) {
-            // The client went away, or the answer could not be written: nothing more to send.
-            LOG.debug("HTTP request {} ended without an answer", exchange.getRequestURI(), e);
-            throw e;
-          } catch (Throwable e) {
-            LOG.error("HTTP request {} failed", exchange.getRequestURI(), e);
-            throw e;
+            pool.execute(() -> safely(exchange));
+          } catch (java.util.concurrent.RejectedExecutionException busy) {
+            try (exchange) {
+              send(exchange, 503, error("busy: too many requests in flight; try again"));
+            } catch (IOException gone) {
+              LOG.debug("HTTP request {} ended without an answer", exchange.getRequestURI());
+            }
           }
         });
+  }
+
+  private static ExecutorService boundedPool(String name, int threads, int queued) {
+    return new java.util.concurrent.ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        java.util.concurrent.TimeUnit.MILLISECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(queued),
+        runnable -> {
+          Thread thread = new Thread(runnable, name);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  private void safely(HttpExchange exchange) {
+    try {
+      handle(exchange);
+    } catch (IOException | RuntimeException e) {
+      // The client went away, or the answer could not be written: nothing more to send.
+      LOG.debug("HTTP request {} ended without an answer", exchange.getRequestURI(), e);
+    } catch (Throwable e) {
+      LOG.error("HTTP request {} failed", exchange.getRequestURI(), e);
+      throw e;
+    }
   }
 
   /** This instance's address for application.server. */
@@ -152,6 +184,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
     }
     server.stop(1);
     executor.shutdownNow();
+    metricsExecutor.shutdownNow();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -265,6 +298,9 @@ public final class LockwatchHttpServer implements AutoCloseable {
             local.next()));
     ArrayNode unreachable = LockJson.MAPPER.createArrayNode();
     if (!"local".equals(query.get("scope"))) {
+      // Every peer at once, under one deadline: a peer that does not answer costs this request
+      // PEER_DEADLINE at most, not a timeout per peer.
+      Map<String, CompletableFuture<Answer>> asked = new java.util.LinkedHashMap<>();
       for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
         if (instance.hostInfo().equals(self) || instance.hostInfo().port() <= 0) {
           continue;
@@ -273,8 +309,17 @@ public final class LockwatchHttpServer implements AutoCloseable {
         remoteQuery.put("scope", "local");
         remoteQuery.put("limit", Integer.toString(limit));
         String address = instance.hostInfo().host() + ":" + instance.hostInfo().port();
+        asked.put(address, getAsync(instance.hostInfo(), "/locks", remoteQuery));
+      }
+      long deadline = System.nanoTime() + PEER_DEADLINE.toNanos();
+      for (Map.Entry<String, CompletableFuture<Answer>> peer : asked.entrySet()) {
+        String address = peer.getKey();
         try {
-          Answer remote = get(instance.hostInfo(), "/locks", remoteQuery);
+          Answer remote =
+              peer.getValue()
+                  .get(
+                      Math.max(0, deadline - System.nanoTime()),
+                      java.util.concurrent.TimeUnit.NANOSECONDS);
           if (remote.status() != 200) {
             // Rebalancing or restoring: its locks are missing from this answer, and it says so.
             unreachable.add(address + " (" + remote.status() + ")");
@@ -285,8 +330,14 @@ public final class LockwatchHttpServer implements AutoCloseable {
           pages.add(
               new LockPages.Page<>(
                   locks, Optional.ofNullable(remote.body().path("next").textValue())));
-        } catch (IOException e) {
+        } catch (java.util.concurrent.TimeoutException e) {
+          peer.getValue().cancel(true);
+          unreachable.add(address + " (no answer in " + PEER_DEADLINE.toMillis() + " ms)");
+        } catch (java.util.concurrent.ExecutionException e) {
           unreachable.add(address);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
         }
       }
     }
@@ -388,7 +439,39 @@ public final class LockwatchHttpServer implements AutoCloseable {
   /** Another instance's answer: its status and JSON body. */
   private record Answer(int status, JsonNode body) {}
 
+  private CompletableFuture<Answer> getAsync(
+      HostInfo host, String path, Map<String, String> query) {
+    return http.sendAsync(
+            HttpRequest.newBuilder(URI.create(uri(host, path, query)))
+                .timeout(PEER_DEADLINE)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              try {
+                return new Answer(response.statusCode(), LockJson.MAPPER.readTree(response.body()));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+  }
+
   private Answer get(HostInfo host, String path, Map<String, String> query) throws IOException {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri(host, path, query)))
+                  .timeout(FORWARD_TIMEOUT)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Answer(response.statusCode(), LockJson.MAPPER.readTree(response.body()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String uri(HostInfo host, String path, Map<String, String> query) {
     StringBuilder uri =
         new StringBuilder("http://")
             .append(host.host())
@@ -403,16 +486,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
           .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
       separator = "&";
     }
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(uri.toString())).timeout(FORWARD_TIMEOUT).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), LockJson.MAPPER.readTree(response.body()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
+    return uri.toString();
   }
 
   private static Map<String, String> query(URI uri) {

@@ -81,6 +81,13 @@ public final class DeadlineIndex implements CheckSchedule {
    * @return how many checks were filed
    */
   public int rebuild(ReadOnlyKeyValueStore<String, LockState> states) {
+    return rebuild(states, state -> {});
+  }
+
+  /** As {@link #rebuild(ReadOnlyKeyValueStore)}, showing each state to {@code visitor} too. */
+  public int rebuild(
+      ReadOnlyKeyValueStore<String, LockState> states,
+      java.util.function.Consumer<LockState> visitor) {
     List<Bytes> stale = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
       while (all.hasNext()) {
@@ -92,6 +99,7 @@ public final class DeadlineIndex implements CheckSchedule {
     try (KeyValueIterator<String, LockState> all = states.all()) {
       while (all.hasNext()) {
         KeyValue<String, LockState> lock = all.next();
+        visitor.accept(lock.value);
         Instant next = lock.value.getNextCheckAt();
         if (next != null) {
           store.put(key(next.toEpochMilli(), lock.key), NO_VALUE);

@@ -133,16 +133,18 @@ public final class WatchdogProcessor
     this.countsStore = context.getStateStore(names.countsStore());
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     DeadlineIndex index = new DeadlineIndex(indexStore);
+    this.fold =
+        new LockFold(
+            machine, LockFold.LockStates.of(states::get, states::put), index, checkRetry, this);
     long rebuildStart = System.nanoTime();
-    int filed = index.rebuild(states);
+    // One pass over the lock states: the deadline index and the holder nodes' last heartbeats
+    // (the mass-stale brake's memory) are both derived from them.
+    int filed = index.rebuild(states, fold::remember);
     LOG.info(
         "Task {}: deadline index rebuilt from the lock states, {} checks filed in {} ms",
         context.taskId(),
         filed,
         (System.nanoTime() - rebuildStart) / 1_000_000);
-    this.fold =
-        new LockFold(
-            machine, LockFold.LockStates.of(states::get, states::put), index, checkRetry, this);
     this.input = new TopicPartition(lockEventsTopic, context.taskId().partition());
     WatchdogMetrics.TaskMetrics counts = metrics.forTask();
     this.taskMetrics = counts;
