@@ -36,15 +36,18 @@ import java.util.Optional;
  *       ZOMBIE_HEARTBEAT, not applied. So does a heartbeat after the holding ended.
  *   <li>Within a holding, the per-holding sequence drops duplicates (equal) and reordered events
  *       (lower, alerted), and notices gaps (alerted, applied).
- *   <li>Staleness is judged by Lockwatch's clock from when it observed the last heartbeat, never by
- *       the holder's clock. A check finds a lock stale when observed-at + threshold has passed;
- *       then the lock's policy decides: AUTO issues a reclaim command (after the grace, if any),
- *       HOLD waits for an operator's approval, DRY_RUN only flags it.
+ *   <li>Staleness is judged on the log's clock (broker append times) from when the last heartbeat
+ *       was appended, never by the holder's clock nor the judging machine's. A check finds a lock
+ *       stale when observed-at + threshold has passed; then the lock's policy decides: AUTO issues
+ *       a reclaim command (after the grace, if any), HOLD waits for an operator's approval, DRY_RUN
+ *       only flags it.
  *   <li>At most one reclaim command per lock and token, with a deterministic id. A command that is
  *       neither confirmed nor rejected in time is re-alerted, never re-issued.
  * </ul>
  *
- * <p>Methods may update the given state object in place and return it in the transition.
+ * <p>Methods may update the given state object in place and return it in the transition. The one
+ * memory beyond the state it is given is the pause diagnosis (which other locks of a node came back
+ * together): one machine per fold, never shared between the app's tasks.
  */
 public final class LockStateMachine {
 

@@ -255,8 +255,9 @@ public final class LockwatchConfig {
               0L,
               ConfigDef.Range.atLeast(0),
               Importance.LOW,
-              "records a task may still have to process when it judges staleness; keep 0 unless"
-                  + " lock events come from transactional producers")
+              "input topics with producer timestamps only (judged on the wall clock): records a"
+                  + " task may still have to process when it judges staleness; keep 0 unless lock"
+                  + " events come from transactional producers")
           .define(
               "lockwatch.rocksdb.memory.bytes",
               Type.LONG,

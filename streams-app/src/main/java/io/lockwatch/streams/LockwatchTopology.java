@@ -1,6 +1,5 @@
 package io.lockwatch.streams;
 
-import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.events.LockState;
 import io.lockwatch.schemas.topics.Topic;
@@ -138,7 +137,6 @@ public final class LockwatchTopology {
         Serdes.String().deserializer(),
         (Deserializer) topics.operatorActions().valueSerde().deserializer(),
         topics.operatorActions().name());
-    LockStateMachine machine = new LockStateMachine(policy);
     WatchdogProcessor.Names names =
         new WatchdogProcessor.Names(
             STATE_STORE,
@@ -152,7 +150,7 @@ public final class LockwatchTopology {
         WATCHDOG,
         () ->
             new WatchdogProcessor(
-                machine,
+                policy,
                 checkInterval,
                 gate,
                 metrics,

@@ -110,6 +110,11 @@ public final class WatchdogMetrics implements AutoCloseable {
                     + " session or transaction timeout); the instance kept watching.")
             .register(registry);
     DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
+    // Exported from the start, so that a rate over them exists before the first jump.
+    for (io.lockwatch.core.clock.LogClock.JumpKind kind :
+        io.lockwatch.core.clock.LogClock.JumpKind.values()) {
+      clockJumpCounter(kind);
+    }
     detectionDelay =
         Timer.builder("lockwatch.detection.delay")
             .description("From the moment a lock became reclaimable to its reclaim command.")
@@ -357,13 +362,16 @@ public final class WatchdogMetrics implements AutoCloseable {
 
   /** A jump of a clock, seen on an input partition's log (or reported by a ticker). */
   public void clockJump(io.lockwatch.core.clock.LogClock.JumpKind kind) {
-    Counter.builder("lockwatch.clock.jumps")
+    clockJumpCounter(kind).increment();
+  }
+
+  private Counter clockJumpCounter(io.lockwatch.core.clock.LogClock.JumpKind kind) {
+    return Counter.builder("lockwatch.clock.jumps")
         .description(
             "Clock jumps seen: HOST (an instance's own clock; judgement does not use it), LOG_AHEAD,"
                 + " LOG_BEHIND, LOG_BLIND (an input partition's log clock).")
         .tag("clock", kind.name())
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** Clock jumps of this kind seen so far. */

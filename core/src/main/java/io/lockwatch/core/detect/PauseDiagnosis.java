@@ -22,8 +22,9 @@ import java.util.Optional;
  *
  * <p>Remembers the last few comebacks per node (bounded: at most {@value #MAX_NODES} nodes), so a
  * node pause is recognised from the second lock of the node that comes back; the first one is
- * reported as a process pause. Within one instance only: locks of the node judged by other
- * instances are not seen. Thread-safe.
+ * reported as a process pause. One per fold (a task of the streams app): locks of the node in other
+ * partitions are not seen, and a fold that starts afresh (a task started or revived) starts with no
+ * memory, so a task's causes depend on its own partition's inputs only. Thread-safe.
  */
 public final class PauseDiagnosis {
   static final int MAX_NODES = 10_000;

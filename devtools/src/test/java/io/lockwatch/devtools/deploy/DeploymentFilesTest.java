@@ -52,7 +52,7 @@ class DeploymentFilesTest {
             "config",
             "prometheus.yml");
     assertThat(config.exitCode()).as(config.output()).isZero();
-    assertThat(config.output()).contains("SUCCESS: 10 rules found");
+    assertThat(config.output()).contains("SUCCESS: 13 rules found");
   }
 
   @Test
@@ -77,10 +77,13 @@ class DeploymentFilesTest {
                         }));
     assertThat(alerts)
         .containsExactly(
+            "LockwatchClockJump",
+            "LockwatchClockSkew",
             "LockwatchDeadLettersGrowing",
             "LockwatchDetectionDelayHigh",
             "LockwatchDown",
             "LockwatchJudgementsHeld",
+            "LockwatchMassStale",
             "LockwatchNotReady",
             "LockwatchReclaimUnconfirmed",
             "LockwatchReclaimsRejected",

@@ -4,6 +4,7 @@ import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.OperationalAlerts;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.core.clock.LogClock;
 import io.lockwatch.core.clock.Tick;
 import io.lockwatch.core.fold.LockFold;
@@ -59,7 +60,7 @@ public final class WatchdogProcessor
   /** How often one lock's failing check, or one producer's misplaced inputs, are alerted on. */
   static final Duration ALERT_SPACING = Duration.ofMinutes(1);
 
-  private final LockStateMachine machine;
+  private final WatchPolicy policy;
   private final Duration checkInterval;
   private final Duration checkRetry;
   private final JudgementGate gate;
@@ -99,7 +100,7 @@ public final class WatchdogProcessor
    *     where its key hashes; 0 when not known (nothing is checked)
    */
   public WatchdogProcessor(
-      LockStateMachine machine,
+      WatchPolicy policy,
       Duration checkInterval,
       JudgementGate gate,
       WatchdogMetrics metrics,
@@ -108,7 +109,7 @@ public final class WatchdogProcessor
       InputClock inputClock,
       Duration clockJumpBound,
       Names names) {
-    this.machine = machine;
+    this.policy = policy;
     this.checkInterval = checkInterval;
     this.checkRetry =
         checkInterval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : checkInterval;
@@ -133,9 +134,15 @@ public final class WatchdogProcessor
     this.countsStore = context.getStateStore(names.countsStore());
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     DeadlineIndex index = new DeadlineIndex(indexStore);
+    // The rules' memory (pause diagnosis) is this task's alone and starts afresh with its stores,
+    // so no task's judgement depends on what another task, or this one before a revive, saw.
     this.fold =
         new LockFold(
-            machine, LockFold.LockStates.of(states::get, states::put), index, checkRetry, this);
+            new LockStateMachine(policy),
+            LockFold.LockStates.of(states::get, states::put),
+            index,
+            checkRetry,
+            this);
     long rebuildStart = System.nanoTime();
     // One pass over the lock states: the deadline index and the holder nodes' last heartbeats
     // (the mass-stale brake's memory) are both derived from them.
