@@ -21,6 +21,7 @@ import io.lockwatch.streams.ChaosVerifier.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,6 +131,19 @@ final class ChaosRun implements AutoCloseable {
         }
       }
     },
+    CLOCK_STEP(
+        "instance a's clock stepped 10 minutes ahead (libfaketime), and left there; both instances"
+            + " keep judging") {
+      @Override
+      void inject(ChaosRun run) throws Exception {
+        if (run.clockOfA == null) {
+          System.out.println(
+              "Chaos: libfaketime is not installed (apt-get install faketime); no step");
+          return;
+        }
+        Files.writeString(run.clockOfA, "+600s\n");
+      }
+    },
     POISON("a poison record of every kind on the lock events") {
       @Override
       void inject(ChaosRun run) throws Exception {
@@ -186,9 +200,12 @@ final class ChaosRun implements AutoCloseable {
   private final AtomicLong heartbeatsFailed = new AtomicLong();
   private final Thread heartbeats;
   private final Path work;
+  // libfaketime's spec file for instance a's clock, when CLOCK_STEP is among the faults.
+  private final Path clockOfA;
 
-  private ChaosRun(Path work, DevStack stack, int faults) throws Exception {
+  private ChaosRun(Path work, DevStack stack, List<Fault> faults) throws Exception {
     this.work = work;
+    this.clockOfA = faults.contains(Fault.CLOCK_STEP) ? faketimeSpec(work) : null;
     this.stack = stack;
     String prefix = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, Object> config = new HashMap<>(stack.clientConfig());
@@ -203,7 +220,21 @@ final class ChaosRun implements AutoCloseable {
     settings.put("lockwatch.application.id", prefix);
     settings.put("lockwatch.check.interval.ms", 100);
     settings.put("lockwatch.topics.partitions", 6);
-    this.a = LockwatchProcess.launch(work, "a", with(settings, "lockwatch.instance.id", "a"));
+    Map<String, String> environmentOfA =
+        clockOfA == null
+            ? Map.of()
+            : Map.of(
+                "LD_PRELOAD",
+                faketimeLibrary().orElseThrow().toString(),
+                "FAKETIME_DONT_FAKE_MONOTONIC",
+                "1",
+                "FAKETIME_TIMESTAMP_FILE",
+                clockOfA.toString(),
+                "FAKETIME_CACHE_DURATION",
+                "1");
+    this.a =
+        LockwatchProcess.launch(
+            work, "a", with(settings, "lockwatch.instance.id", "a"), environmentOfA);
     LockwatchProcess launched = null;
     try {
       launched = LockwatchProcess.launch(work, "b", with(settings, "lockwatch.instance.id", "b"));
@@ -228,7 +259,7 @@ final class ChaosRun implements AutoCloseable {
     for (int node = 0; node < NODES; node++) {
       nodes.add(LockEventPublisher.create(clientConfig, holder("node-" + node)));
     }
-    int locks = LIVE + faults * FROZEN_PER_FAULT;
+    int locks = LIVE + faults.size() * FROZEN_PER_FAULT;
     for (int i = 0; i < locks; i++) {
       String lockId = "chaos-" + i + ".conf";
       Beat beat = new Beat(nodes.get(i % NODES), 100 + i);
@@ -246,7 +277,7 @@ final class ChaosRun implements AutoCloseable {
   /**
    * Starts the cluster, the instances, the trigger and a fleet with holdings for {@code faults}.
    */
-  static ChaosRun start(Path work, int faults) throws Exception {
+  static ChaosRun start(Path work, List<Fault> faults) throws Exception {
     DevStack stack = DevStack.startReplicated();
     try {
       return new ChaosRun(work, stack, faults);
@@ -598,6 +629,22 @@ final class ChaosRun implements AutoCloseable {
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
     return header == null ? "?" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Debian's libfaketime, if installed. */
+  static java.util.Optional<Path> faketimeLibrary() throws java.io.IOException {
+    try (var libs = Files.list(Path.of("/usr/lib"))) {
+      return libs.map(dir -> dir.resolve("faketime/libfaketimeMT.so.1"))
+          .filter(Files::isRegularFile)
+          .findFirst();
+    }
+  }
+
+  private static Path faketimeSpec(Path work) throws java.io.IOException {
+    if (faketimeLibrary().isEmpty()) {
+      return null;
+    }
+    return Files.writeString(work.resolve("faketime-a.txt"), "+0\n");
   }
 
   private static HolderIdentity holder(String node) {

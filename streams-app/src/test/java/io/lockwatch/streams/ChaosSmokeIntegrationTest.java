@@ -20,7 +20,7 @@ class ChaosSmokeIntegrationTest {
   void shouldReclaimEachSilentHoldingOnceAndNoLiveOneWhenAnInstanceAndALeaderDie()
       throws Exception {
     List<Fault> faults = List.of(Fault.KILL_INSTANCE, Fault.LEADER_BROKER);
-    try (ChaosRun run = ChaosRun.start(work, faults.size())) {
+    try (ChaosRun run = ChaosRun.start(work, faults)) {
       run.run(faults);
       ChaosRun.Result result = run.verify();
       System.out.println("Chaos smoke:\n" + result.table());

@@ -26,7 +26,7 @@ class ChaosSuiteTest {
   @Test
   void shouldReclaimEachSilentHoldingExactlyOnceAndNoLiveOneUnderEveryFault() throws Exception {
     List<Fault> faults = List.of(Fault.values());
-    try (ChaosRun run = ChaosRun.start(work, faults.size())) {
+    try (ChaosRun run = ChaosRun.start(work, faults)) {
       run.run(faults);
       ChaosRun.Result result = run.verify();
       System.out.printf(

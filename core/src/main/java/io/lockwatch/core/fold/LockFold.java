@@ -10,6 +10,8 @@ import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.OperatorAction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -31,7 +33,8 @@ public final class LockFold {
   private final Duration checkRetry;
   private final Outcomes outcomes;
   private Instant freshFrom;
-  private final MassStaleBrake brake;
+  private final java.util.function.ToIntFunction<String> brakeScope;
+  private final Map<Integer, MassStaleBrake> brakes = new HashMap<>();
 
   /** Where the fold keeps each lock's state. */
   public interface LockStates {
@@ -82,12 +85,32 @@ public final class LockFold {
       CheckSchedule schedule,
       Duration checkRetry,
       Outcomes outcomes) {
+    this(machine, states, schedule, checkRetry, outcomes, lockId -> 0);
+  }
+
+  /**
+   * @param brakeScope the input partition of a lock: the mass-stale brake counts the holder nodes
+   *     of each partition apart, as the app's tasks do (each task sees its own partition only), so
+   *     that a fold of history over every partition reaches the app's verdicts
+   */
+  public LockFold(
+      LockStateMachine machine,
+      LockStates states,
+      CheckSchedule schedule,
+      Duration checkRetry,
+      Outcomes outcomes,
+      java.util.function.ToIntFunction<String> brakeScope) {
     this.machine = Objects.requireNonNull(machine);
     this.states = Objects.requireNonNull(states);
     this.schedule = Objects.requireNonNull(schedule);
     this.checkRetry = Objects.requireNonNull(checkRetry);
     this.outcomes = Objects.requireNonNull(outcomes);
-    this.brake = new MassStaleBrake(machine.policy().brake());
+    this.brakeScope = Objects.requireNonNull(brakeScope);
+  }
+
+  private MassStaleBrake brakeOf(String lockId) {
+    return brakes.computeIfAbsent(
+        brakeScope.applyAsInt(lockId), scope -> new MassStaleBrake(machine.policy().brake()));
   }
 
   /**
@@ -96,7 +119,8 @@ public final class LockFold {
    */
   public void remember(LockState state) {
     if (state.getHolder() != null && state.getLastHeartbeatObservedAt() != null) {
-      brake.heard(state.getHolder().getNodeId(), state.getLastHeartbeatObservedAt());
+      brakeOf(state.getLockId())
+          .heard(state.getHolder().getNodeId(), state.getLastHeartbeatObservedAt());
     }
   }
 
@@ -116,7 +140,7 @@ public final class LockFold {
         && (event.getType() == LockEventType.ACQUIRED
             || event.getType() == LockEventType.HEARTBEAT)) {
       // Any holding's acquire or heartbeat shows its node alive, whatever the rules make of it.
-      brake.heard(event.getHolder().getNodeId(), now);
+      brakeOf(lockId).heard(event.getHolder().getNodeId(), now);
     }
     LockState current = states.get(lockId);
     return apply(lockId, statusOf(current), machine.onEvent(current, event, now), now);
@@ -176,7 +200,7 @@ public final class LockFold {
         return;
       }
       before = state.getStatus();
-      transition = machine.onCheck(state, now, inputsUpTo, freshFrom, brake);
+      transition = machine.onCheck(state, now, inputsUpTo, freshFrom, brakeOf(lockId));
     } catch (RuntimeException e) {
       Instant retryAt = now.plus(checkRetry);
       schedule.schedule(retryAt, lockId);

@@ -29,6 +29,9 @@ import java.util.TreeMap;
  */
 public final class HistoryFold {
   private final Map<String, LockState> states = new HashMap<>();
+  // Each lock's input partition, from its events: the brake counts nodes per partition, as the
+  // app's tasks do.
+  private final Map<String, Integer> partitions = new HashMap<>();
   private final InMemoryCheckSchedule schedule = new InMemoryCheckSchedule();
   // Due checks that would change their lock, waiting for the app's judgement, by lock.
   private final Map<String, CheckSchedule.Check> awaitingJudgement = new HashMap<>();
@@ -73,7 +76,8 @@ public final class HistoryFold {
                 throw new IllegalStateException(
                     "the rules could not judge " + lockId + " at " + now + ": " + error, error);
               }
-            });
+            },
+            lockId -> partitions.getOrDefault(lockId, 0));
   }
 
   /** Hands every judgement of the fold (inputs and checks) to {@code outcomes}. */
@@ -92,6 +96,7 @@ public final class HistoryFold {
     String lockId = entry.lockId();
     return switch (entry.kind()) {
       case EVENT -> {
+        partitions.put(lockId, entry.partition());
         settleQuietCheck(lockId);
         yield Optional.of(fold.onEvent(lockId, entry.event(), entry.time()));
       }
