@@ -271,11 +271,15 @@ final class LockAlerts {
                 + " (token "
                 + current.getFencingToken()
                 + ") is stale, but "
-                + verdict.silentNodes()
-                + " of "
-                + verdict.recentNodes()
-                + " holder nodes went silent together (the mass-stale brake): its reclaim waits"
-                + " for an operator's approval (lockwatch approve)");
+                + (verdict.rateLimited()
+                    ? verdict.settings().maxReclaimsPerMinute()
+                        + " locks were reclaimed automatically in the last minute"
+                    : verdict.silentNodes()
+                        + " of "
+                        + verdict.recentNodes()
+                        + " holder nodes went silent together")
+                + " (the mass-stale brake): its reclaim waits for an operator's approval"
+                + " (lockwatch approve)");
     addBrakeEvidence(alert, verdict);
     return alert;
   }
@@ -291,17 +295,22 @@ final class LockAlerts {
             .setSeverity(AlertSeverity.CRITICAL)
             .setDetectedAt(now)
             .setMessage(
-                verdict.silentNodes()
-                    + " of the "
-                    + verdict.recentNodes()
-                    + " holder nodes heard from in the last "
-                    + verdict.settings().window().toSeconds()
-                    + " s went silent together ("
-                    + String.join(", ", verdict.silentSample())
-                    + (verdict.silentNodes() > verdict.silentSample().size() ? ", ..." : "")
-                    + "): more often the watcher's or the network's fault than so many holders"
-                    + " dying. Their stale locks are held for approval, not reclaimed; check the"
-                    + " holders, then lockwatch approve (or deny) each")
+                verdict.rateLimited()
+                    ? verdict.settings().maxReclaimsPerMinute()
+                        + " locks were reclaimed automatically in the last minute"
+                        + " (lockwatch.brake.max-reclaims-per-minute): more are held for approval,"
+                        + " not reclaimed; check the holders, then lockwatch approve (or deny) each"
+                    : verdict.silentNodes()
+                        + " of the "
+                        + verdict.recentNodes()
+                        + " holder nodes heard from in the last "
+                        + verdict.settings().window().toSeconds()
+                        + " s went silent together ("
+                        + String.join(", ", verdict.silentSample())
+                        + (verdict.silentNodes() > verdict.silentSample().size() ? ", ..." : "")
+                        + "): more often the watcher's or the network's fault than so many"
+                        + " holders dying. Their stale locks are held for approval, not"
+                        + " reclaimed; check the holders, then lockwatch approve (or deny) each")
             .setEvidence(evidence)
             .build();
     addBrakeEvidence(alert, verdict);
@@ -310,7 +319,9 @@ final class LockAlerts {
 
   private static void addBrakeEvidence(Alert alert, MassStaleBrake.Verdict verdict) {
     Map<String, String> evidence = new java.util.HashMap<>(alert.getEvidence());
-    evidence.put("brake", "MASS_STALE");
+    evidence.put("brake", verdict.rateLimited() ? "RATE" : "MASS_STALE");
+    evidence.put(
+        "brakeMaxReclaimsPerMinute", Integer.toString(verdict.settings().maxReclaimsPerMinute()));
     evidence.put("silentNodes", Integer.toString(verdict.silentNodes()));
     evidence.put("recentNodes", Integer.toString(verdict.recentNodes()));
     evidence.put("brakeShare", Double.toString(verdict.settings().share()));

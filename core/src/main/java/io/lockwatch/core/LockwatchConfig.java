@@ -233,6 +233,15 @@ public final class LockwatchConfig {
               "mass-stale brake: and at least this many nodes went silent (one node with many"
                   + " locks is one failure, reclaimed at once)")
           .define(
+              "lockwatch.brake.max-reclaims-per-minute",
+              Type.INT,
+              1_000,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "mass-stale brake: automatic reclaims per minute and input partition past which"
+                  + " further ones wait for approval (etcd caps lease revocations likewise); 0:"
+                  + " no cap")
+          .define(
               "lockwatch.brake.window.ms",
               Type.LONG,
               60_000L,
@@ -501,7 +510,8 @@ public final class LockwatchConfig {
                 new MassStaleBrake.Settings(
                     (Double) parsed.get("lockwatch.brake.share"),
                     (Integer) parsed.get("lockwatch.brake.min-nodes"),
-                    millis("lockwatch.brake.window.ms")))
+                    millis("lockwatch.brake.window.ms"),
+                    (Integer) parsed.get("lockwatch.brake.max-reclaims-per-minute")))
             .confirmTimeout(millis("lockwatch.reclaim.confirm-timeout.ms"));
     for (Map.Entry<String, String> rule : rules("lockwatch.threshold.overrides").entrySet()) {
       policy.thresholdOverride(

@@ -21,6 +21,10 @@ import java.util.Objects;
  * <p>The defaults are Kubernetes' own for a zone ({@code --unhealthy-zone-threshold=0.55}, and a
  * zone is only unhealthy with more than two nodes not ready): a share of 0.55 and three nodes.
  *
+ * <p>Beside it, a rate cap, as etcd's lessor caps lease revocations: once {@link
+ * Settings#maxReclaimsPerMinute()} automatic reclaims went through in the last minute (of the log's
+ * clock, per partition), further ones wait for approval too (0: no cap).
+ *
  * <p>A node is silent when none of its locks was heard from for half the judged lock's threshold:
  * nodes that froze together are all silent by the time the first of their locks crosses its
  * threshold, so the brake holds from the first judgement of a mass freeze, not after a share of the
@@ -39,14 +43,23 @@ public final class MassStaleBrake {
    * @param minNodes the least number of silent nodes for the brake to hold
    * @param window how recently a node must have been heard from to count
    */
-  public record Settings(double share, int minNodes, Duration window) {
-    public static final Settings DEFAULT = new Settings(0.55, 3, Duration.ofMinutes(1));
+  public record Settings(double share, int minNodes, Duration window, int maxReclaimsPerMinute) {
+    public static final Settings DEFAULT = new Settings(0.55, 3, Duration.ofMinutes(1), 1_000);
 
     public Settings {
       Objects.requireNonNull(window);
-      if (share <= 0 || minNodes < 1 || window.isNegative() || window.isZero()) {
-        throw new IllegalArgumentException("brake share must be > 0, min nodes >= 1, window > 0");
+      if (share <= 0
+          || minNodes < 1
+          || window.isNegative()
+          || window.isZero()
+          || maxReclaimsPerMinute < 0) {
+        throw new IllegalArgumentException(
+            "brake share must be > 0, min nodes >= 1, window > 0, reclaims per minute >= 0");
       }
+    }
+
+    public Settings(double share, int minNodes, Duration window) {
+      this(share, minNodes, window, DEFAULT.maxReclaimsPerMinute());
     }
   }
 
@@ -56,11 +69,13 @@ public final class MassStaleBrake {
    * @param holds whether the reclaim must wait for approval
    * @param engaged whether this verdict engaged the brake (the first hold after a quiet window):
    *     the one MASS_STALE alert of the episode
+   * @param rateLimited whether it holds because of the rate cap rather than silent nodes
    * @param silentSample up to ten silent nodes, by name
    */
   public record Verdict(
       boolean holds,
       boolean engaged,
+      boolean rateLimited,
       int silentNodes,
       int recentNodes,
       List<String> silentSample,
@@ -69,6 +84,8 @@ public final class MassStaleBrake {
   private final Settings settings;
   private final LinkedHashMap<String, Instant> lastHeard = new LinkedHashMap<>(16, 0.75f, true);
   private Instant lastHeldAt;
+  // When the automatic reclaims of the last minute went through, oldest first.
+  private final java.util.ArrayDeque<Instant> reclaims = new java.util.ArrayDeque<>();
   // The counts of the last verdict, reused while the clock and the silence bound stay the same.
   private Instant countedAt;
   private Instant countedSilentBefore;
@@ -107,15 +124,26 @@ public final class MassStaleBrake {
     if (!now.equals(countedAt) || !silentBefore.equals(countedSilentBefore)) {
       count(now, silentBefore);
     }
-    boolean holds =
+    boolean silentTogether =
         silent >= settings.minNodes() && silent >= settings.share() * Math.max(1, recent);
+    Instant minuteAgo = now.minus(Duration.ofMinutes(1));
+    while (!reclaims.isEmpty() && !reclaims.peekFirst().isAfter(minuteAgo)) {
+      reclaims.removeFirst();
+    }
+    boolean rateLimited =
+        !silentTogether
+            && settings.maxReclaimsPerMinute() > 0
+            && reclaims.size() >= settings.maxReclaimsPerMinute();
+    boolean holds = silentTogether || rateLimited;
     boolean engaged = false;
     if (holds) {
       engaged =
           lastHeldAt == null || Duration.between(lastHeldAt, now).compareTo(settings.window()) > 0;
       lastHeldAt = now;
+    } else {
+      reclaims.addLast(now);
     }
-    return new Verdict(holds, engaged, silent, recent, sample, settings);
+    return new Verdict(holds, engaged, rateLimited, silent, recent, sample, settings);
   }
 
   private void count(Instant now, Instant silentBefore) {
