@@ -5,6 +5,7 @@ import io.lockwatch.streams.ChaosRun.Fault;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @IntegrationTest
 class ChaosSmokeIntegrationTest {
-  @TempDir Path work;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work; // kept when the run fails: the instances' logs are in it
 
   @Test
   void shouldReclaimEachSilentHoldingOnceAndNoLiveOneWhenAnInstanceAndALeaderDie()

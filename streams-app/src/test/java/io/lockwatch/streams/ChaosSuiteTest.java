@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosSuiteTest {
   static final String TAG = "chaos";
 
-  @TempDir Path work;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work; // kept when the run fails: the instances' logs are in it
 
   @Test
   void shouldReclaimEachSilentHoldingExactlyOnceAndNoLiveOneUnderEveryFault() throws Exception {

@@ -2,31 +2,19 @@ package io.lockwatch.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
-import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.ReclaimCommand;
-import io.lockwatch.schemas.topics.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -51,128 +39,93 @@ class ClockSkewIntegrationTest {
     Path spec = Files.createTempFile("lockwatch-faketime-", ".txt");
     Files.writeString(spec, "-20s\n");
     Path work = Files.createTempDirectory("lockwatch-clock-it-");
-    String prefix = "clock-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> clientConfig = new HashMap<>(stack.clientConfig());
-    clientConfig.putAll(TopicCatalog.namedWithPrefix(prefix));
-    Map<String, Object> settings = new HashMap<>(clientConfig);
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.topics.partitions", 2);
-    Map<String, String> environment =
-        Map.of(
-            "LD_PRELOAD",
-            library.toString(),
-            "FAKETIME_DONT_FAKE_MONOTONIC",
-            "1",
-            "FAKETIME_TIMESTAMP_FILE",
-            spec.toString(),
-            "FAKETIME_CACHE_DURATION",
-            "1");
-    HolderIdentity holder =
-        HolderIdentity.newBuilder()
-            .setNodeId("node-1")
-            .setHost("node-1.fleet.local")
-            .setPid(100)
-            .setIncarnation("run-1")
-            .build();
-    Set<String> beating = ConcurrentHashMap.newKeySet();
-    Map<String, Long> lastBeat = new ConcurrentHashMap<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    try (LockwatchProcess app = LockwatchProcess.launch(work, "app", settings, environment);
-        LockEventPublisher publisher = LockEventPublisher.create(clientConfig, holder)) {
+    TestFleet.App setup = TestFleet.app(stack, "clock", 2);
+    try (LockwatchProcess app =
+            LockwatchProcess.launch(
+                work, "app", setup.settings(), LockwatchProcess.faketime(library, spec));
+        TestFleet fleet = new TestFleet(setup.clientConfig(), "node-1", INTERVAL, INTERVAL)) {
       app.awaitReady(Duration.ofSeconds(120));
-      List<String> locks = new ArrayList<>(List.of("frozen-1.conf", "frozen-2.conf"));
+      fleet.acquire("frozen-1.conf").acquire("frozen-2.conf");
       for (int i = 0; i < LIVE; i++) {
-        locks.add("live-" + i + ".conf");
+        fleet.acquire("live-" + i + ".conf");
       }
-      for (String lock : locks) {
-        lastBeat.put(
-            lock, publisher.acquired(lock, 1, INTERVAL).get(10, TimeUnit.SECONDS).timestamp());
-        beating.add(lock);
-      }
-      Thread heartbeats =
-          new Thread(
-              () -> {
-                while (running.get()) {
-                  for (String lock : beating) {
-                    publisher
-                        .heartbeat(lock, 1)
-                        .thenAccept(sent -> lastBeat.merge(lock, sent.timestamp(), Math::max));
-                  }
-                  try {
-                    Thread.sleep(INTERVAL.toMillis());
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              });
-      heartbeats.start();
-      try {
-        // 20 s behind: the offset gauge says so, and a lock that freezes is found on time.
-        Thread.sleep(3_000);
-        assertThat(offsetSeconds(app)).isBetween(-23.0, -17.0);
-        freezeAndAwaitReclaim(clientConfig, prefix, beating, lastBeat, "frozen-1.conf", 1);
+      fleet.start();
+      // 20 s behind: the offset gauge says so, and a lock that freezes is found on time.
+      Thread.sleep(3_000);
+      assertThat(offsetSeconds(app)).isBetween(-23.0, -17.0);
+      freezeAndAwaitReclaim(setup, fleet, "frozen-1.conf", 1);
 
-        // Stepped to 10 minutes ahead while running (+620 s).
-        Files.writeString(spec, "+600s\n");
-        Thread.sleep(3_000);
-        freezeAndAwaitReclaim(clientConfig, prefix, beating, lastBeat, "frozen-2.conf", 2);
+      // Stepped to 10 minutes ahead while running (+620 s).
+      Files.writeString(spec, "+600s\n");
+      Thread.sleep(3_000);
+      freezeAndAwaitReclaim(setup, fleet, "frozen-2.conf", 2);
 
-        // The live locks keep beating for two thresholds more: none of them is ever judged.
-        long until = System.nanoTime() + THRESHOLD.multipliedBy(2).toNanos();
-        while (System.nanoTime() < until) {
-          assertThat(app.isAlive()).as("the app runs; see " + app.log()).isTrue();
-          Thread.sleep(250);
-        }
-        assertThat(
-                TestTopics.awaitValues(
-                    clientConfig,
-                    prefix + ".reclaim-commands",
-                    ReclaimCommand.class,
-                    0,
-                    Duration.ZERO))
-            .extracting(ReclaimCommand::getLockId)
-            .containsExactly("frozen-1.conf", "frozen-2.conf");
-        List<Alert> alerts =
-            TestTopics.awaitValues(clientConfig, prefix + ".alerts", Alert.class, 0, Duration.ZERO);
-        assertThat(alerts)
-            .filteredOn(alert -> alert.getReason() == AlertReason.STALE_LOCK_DETECTED)
-            .extracting(Alert::getLockId)
-            .containsExactly("frozen-1.conf", "frozen-2.conf");
-        List<Alert> jumps =
-            alerts.stream().filter(alert -> alert.getReason() == AlertReason.CLOCK_JUMP).toList();
-        assertThat(jumps).hasSize(1);
-        assertThat(jumps.get(0).getEvidence()).containsEntry("clock", "HOST");
-        assertThat(Long.parseLong(jumps.get(0).getEvidence().get("jumpMs")))
-            .isBetween(610_000L, 630_000L);
-        assertThat(offsetSeconds(app)).isBetween(590.0, 610.0);
-      } finally {
-        running.set(false);
-        heartbeats.join();
+      // The live locks keep beating for two thresholds more: none of them is ever judged.
+      long until = System.nanoTime() + THRESHOLD.multipliedBy(2).toNanos();
+      while (System.nanoTime() < until) {
+        assertThat(app.isAlive()).as("the app runs; see " + app.log()).isTrue();
+        Thread.sleep(250);
       }
+      assertThat(
+              TestTopics.awaitValues(
+                  setup.clientConfig(),
+                  setup.prefix() + ".reclaim-commands",
+                  ReclaimCommand.class,
+                  0,
+                  Duration.ZERO))
+          .extracting(ReclaimCommand::getLockId)
+          .containsExactly("frozen-1.conf", "frozen-2.conf");
+      List<Alert> alerts =
+          TestTopics.awaitValues(
+              setup.clientConfig(), setup.prefix() + ".alerts", Alert.class, 0, Duration.ZERO);
+      assertThat(alerts)
+          .filteredOn(alert -> alert.getReason() == AlertReason.STALE_LOCK_DETECTED)
+          .extracting(Alert::getLockId)
+          .containsExactly("frozen-1.conf", "frozen-2.conf");
+      List<Alert> jumps =
+          alerts.stream().filter(alert -> alert.getReason() == AlertReason.CLOCK_JUMP).toList();
+      assertThat(jumps).hasSize(1);
+      assertThat(jumps.get(0).getEvidence()).containsEntry("clock", "HOST");
+      assertThat(Long.parseLong(jumps.get(0).getEvidence().get("jumpMs")))
+          .isBetween(610_000L, 630_000L);
+      assertThat(offsetSeconds(app)).isBetween(590.0, 610.0);
+      // The API still answers for the locks after the step.
+      assertThat(awaitLock(app, "frozen-2.conf").path("status").asText())
+          .isEqualTo("RECLAIM_PENDING");
     }
+  }
+
+  /** The lock as GET /locks/{id} answers it, once it answers 200 (within 30 s). */
+  private static com.fasterxml.jackson.databind.JsonNode awaitLock(
+      LockwatchProcess app, String lockId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      var answer = app.get("/locks/" + lockId);
+      if (answer.statusCode() == 200) {
+        return io.lockwatch.core.LockJson.MAPPER.readTree(answer.body());
+      }
+      last = answer.statusCode() + " " + answer.body();
+      Thread.sleep(500);
+    }
+    throw new AssertionError("GET /locks/" + lockId + " answered " + last + "; see " + app.log());
   }
 
   /** Stops {@code lock}'s heartbeats and waits for its reclaim: threshold + 2 s at most. */
   private static void freezeAndAwaitReclaim(
-      Map<String, Object> clientConfig,
-      String prefix,
-      Set<String> beating,
-      Map<String, Long> lastBeat,
-      String lock,
-      int commandsBy)
-      throws Exception {
-    beating.remove(lock);
+      TestFleet.App setup, TestFleet fleet, String lock, int commandsBy) throws Exception {
+    fleet.freeze(lock);
     List<ReclaimCommand> commands =
         TestTopics.awaitValues(
-            clientConfig,
-            prefix + ".reclaim-commands",
+            setup.clientConfig(),
+            setup.prefix() + ".reclaim-commands",
             ReclaimCommand.class,
             commandsBy,
             Duration.ofSeconds(60));
     ReclaimCommand command = commands.get(commandsBy - 1);
     assertThat(command.getLockId()).isEqualTo(lock);
     Duration detection =
-        Duration.between(Instant.ofEpochMilli(lastBeat.get(lock)), command.getIssuedAt());
+        Duration.between(Instant.ofEpochMilli(fleet.lastBeat(lock)), command.getIssuedAt());
     System.out.printf(
         "Clock skew: %s reclaimed %d ms after its last heartbeat (threshold %d ms)%n",
         lock, detection.toMillis(), THRESHOLD.toMillis());
@@ -195,13 +148,7 @@ class ClockSkewIntegrationTest {
   }
 
   private static Path faketimeLibrary() throws Exception {
-    Optional<Path> found;
-    try (Stream<Path> libs = Files.list(Path.of("/usr/lib"))) {
-      found =
-          libs.map(dir -> dir.resolve("faketime/libfaketimeMT.so.1"))
-              .filter(Files::isRegularFile)
-              .findFirst();
-    }
+    Optional<Path> found = LockwatchProcess.faketimeLibrary();
     Assumptions.assumeTrue(
         found.isPresent(),
         "libfaketime is not installed: apt-get install faketime (Debian) to run this test");

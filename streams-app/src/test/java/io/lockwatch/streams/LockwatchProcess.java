@@ -177,6 +177,31 @@ final class LockwatchProcess implements AutoCloseable {
     }
   }
 
+  /** Debian's libfaketime (package faketime), if installed. */
+  static java.util.Optional<Path> faketimeLibrary() throws IOException {
+    try (Stream<Path> libs = Files.list(Path.of("/usr/lib"))) {
+      return libs.map(dir -> dir.resolve("faketime/libfaketimeMT.so.1"))
+          .filter(Files::isRegularFile)
+          .findFirst();
+    }
+  }
+
+  /**
+   * The environment that moves the app's wall clock (never its monotonic clock) as the spec file
+   * says ({@code +0}, {@code -20s}, {@code +600s}), re-read every second while it runs.
+   */
+  static Map<String, String> faketime(Path library, Path spec) {
+    return Map.of(
+        "LD_PRELOAD",
+        library.toString(),
+        "FAKETIME_DONT_FAKE_MONOTONIC",
+        "1",
+        "FAKETIME_TIMESTAMP_FILE",
+        spec.toString(),
+        "FAKETIME_CACHE_DURATION",
+        "1");
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

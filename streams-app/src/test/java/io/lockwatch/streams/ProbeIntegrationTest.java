@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
-import io.lockwatch.schemas.topics.TopicCatalog;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,11 +33,7 @@ class ProbeIntegrationTest {
   void shouldAnswerProbesAtOnceWhenLocksRequestsWaitForAPeerThatDoesNotAnswer(DevStack stack)
       throws Exception {
     Path work = Files.createTempDirectory("lockwatch-probe-it-");
-    String prefix = "probe-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> settings = new HashMap<>(stack.clientConfig());
-    settings.putAll(TopicCatalog.namedWithPrefix(prefix));
-    settings.put("lockwatch.application.id", prefix);
-    settings.put("lockwatch.topics.partitions", 2);
+    Map<String, Object> settings = TestFleet.app(stack, "probe", 2).settings();
     // What a kubelet injects for Services named lockwatch and lockwatch-headless.
     Map<String, String> kubelet =
         Map.of(
