@@ -75,7 +75,7 @@ public final class LockwatchApp implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean failed;
 
-  private final OffsetLagGate gate;
+  private final OffsetLagGate gate; // null on broker append times
   private final Admin admin;
   private final StreamThreadProgress progress;
   private volatile PartitionTicker ticker;
@@ -204,21 +204,27 @@ public final class LockwatchApp implements AutoCloseable {
 
       Admin admin = Admin.create(clientConfig);
       opened.push(admin);
+      // Only producer-stamped inputs are judged on the wall clock and need to know how far the
+      // task has read; on broker append times the log's own order says it (LogClock).
       OffsetLagGate gate =
-          new OffsetLagGate(
-              admin,
-              config.applicationId(),
-              topics.lockEvents().name(),
-              config.judgementMaxLag(),
-              Duration.ofMillis(200));
-      opened.push(gate);
+          inputClock == InputClock.PROCESSING_TIME
+              ? new OffsetLagGate(
+                  admin,
+                  config.applicationId(),
+                  topics.lockEvents().name(),
+                  config.judgementMaxLag(),
+                  Duration.ofMillis(200))
+              : null;
+      if (gate != null) {
+        opened.push(gate);
+      }
       KafkaStreams streams =
           new KafkaStreams(
               LockwatchTopology.build(
                   topics,
                   config.watchPolicy(),
                   config.checkInterval(),
-                  gate,
+                  gate != null ? gate : JudgementGate.open(),
                   metrics,
                   LockwatchStreamsConfig.cacheLockState(
                       String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))),
@@ -561,7 +567,9 @@ public final class LockwatchApp implements AutoCloseable {
         CloseOptions.timeout(CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     metrics.close();
-    gate.close();
+    if (gate != null) {
+      gate.close();
+    }
     admin.close(Duration.ofSeconds(1));
     stopped.countDown();
   }
