@@ -84,6 +84,15 @@ public final class LockwatchConfig {
               Importance.LOW,
               "compatibility set on the contract's subjects when the app registers them at start")
           .define(
+              "lockwatch.schemas.refresh.ms",
+              Type.LONG,
+              30_000L,
+              ConfigDef.Range.atLeast(100),
+              Importance.LOW,
+              "how often the app fetches the latest schema of each input subject ahead of its"
+                  + " records, so that a registry outage stalls only records of a schema"
+                  + " registered within this long before it")
+          .define(
               "lockwatch.threshold.default.ms",
               Type.LONG,
               30_000L,
@@ -543,6 +552,11 @@ public final class LockwatchConfig {
 
   public Duration checkInterval() {
     return millis("lockwatch.check.interval.ms");
+  }
+
+  /** How often the latest input schemas are fetched ahead of their records. */
+  public Duration schemaRefresh() {
+    return millis("lockwatch.schemas.refresh.ms");
   }
 
   /** How far a clock may move beyond the elapsed time before it counts as a jump. */

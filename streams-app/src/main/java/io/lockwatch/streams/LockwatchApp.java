@@ -12,6 +12,7 @@ import io.lockwatch.streams.internals.BoundedRocksDbMemory;
 import io.lockwatch.streams.internals.InputErrorHandlers;
 import io.lockwatch.streams.internals.OffsetLagGate;
 import io.lockwatch.streams.internals.PartitionTicker;
+import io.lockwatch.streams.internals.SchemaWarmer;
 import io.lockwatch.streams.internals.StreamThreadFailure;
 import io.lockwatch.streams.internals.StreamThreadProgress;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public final class LockwatchApp implements AutoCloseable {
   private final Admin admin;
   private final StreamThreadProgress progress;
   private volatile PartitionTicker ticker;
+  private volatile SchemaWarmer schemas;
   private volatile Duration outageBackoff = OUTAGE_BACKOFF_MIN;
   private volatile long lastOutageAtMillis;
 
@@ -173,6 +175,18 @@ public final class LockwatchApp implements AutoCloseable {
       int inputPartitions = inputPartitions(clientConfig, topics);
       InputClock inputClock = inputClock(clientConfig, topics);
       registerSchemas(topics, clientConfig, config.schemaCompatibility());
+      SchemaWarmer schemas =
+          new SchemaWarmer(
+              topics.registry(),
+              ContractRegistration.subjects(topics, clientConfig).stream()
+                  .filter(
+                      subject ->
+                          subject.topic().equals(topics.lockEvents().name())
+                              || subject.topic().equals(topics.operatorActions().name()))
+                  .map(ContractRegistration.Subject::subject)
+                  .toList(),
+              config.schemaRefresh());
+      opened.push(schemas);
       WatchdogMetrics metrics = new WatchdogMetrics();
       LockwatchHttpServer http;
       try {
@@ -236,6 +250,7 @@ public final class LockwatchApp implements AutoCloseable {
       metrics.bind(streams);
       opened.push(metrics);
       LockwatchApp app = new LockwatchApp(streams, http, metrics, gate, admin);
+      app.schemas = schemas;
       streams.setGlobalStateRestoreListener(new RestoreProgress());
       streams.setStateListener(
           (newState, oldState) -> {
@@ -560,6 +575,9 @@ public final class LockwatchApp implements AutoCloseable {
     progress.close();
     if (ticker != null) {
       ticker.close();
+    }
+    if (schemas != null) {
+      schemas.close();
     }
     http.close();
     // Leave the group even with static membership, so the other instances take over at once.

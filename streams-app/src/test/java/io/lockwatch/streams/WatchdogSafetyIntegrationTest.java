@@ -95,6 +95,7 @@ class WatchdogSafetyIntegrationTest {
     settings.put("lockwatch.application.id", prefix);
     settings.put("lockwatch.check.interval.ms", 100);
     settings.put("lockwatch.topics.partitions", PARTITIONS);
+    settings.put("lockwatch.schemas.refresh.ms", 500);
     app = LockwatchProcess.launch(work, "safety", settings);
     app.awaitReady(Duration.ofSeconds(90));
   }
@@ -231,7 +232,9 @@ class WatchdogSafetyIntegrationTest {
   @Test
   @Order(5)
   void shouldWaitAndSkipNothingWhenTheRegistryCannotBeReached() throws Exception {
-    // A newer producer's schema: registered, but never seen by the app, which must fetch it.
+    // A newer producer's schema, registered while the app cannot reach the registry (the test
+    // registers directly): never seen by the app, which must fetch it.
+    registryProxy.up(false);
     Schema newer = withOptionalField(LockEvent.getClassSchema(), "region");
     int newerId = topics.registry().register(topics.lockEvents().name() + "-value", newer);
     GenericRecord release = new GenericData.Record(newer);
@@ -245,7 +248,6 @@ class WatchdogSafetyIntegrationTest {
     release.put("reason", "released while the registry is away");
     release.put("attributes", Map.of());
     release.put("region", "eu-west");
-    registryProxy.up(false);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(clientConfig, new StringSerializer(), new ByteArraySerializer())) {
       producer
@@ -274,6 +276,64 @@ class WatchdogSafetyIntegrationTest {
     }
     assertThat(state).as("the release was applied once the registry came back").contains("FREE");
     assertThat(deadLetters(2)).hasSize(2);
+  }
+
+  @Test
+  @Order(7)
+  void shouldDecodeWithoutTheRegistryWhenTheSchemaWasFetchedAheadOfItsRecords() throws Exception {
+    // A newer producer's schema, registered while the registry is reachable: the app fetches the
+    // latest schema every lockwatch.schemas.refresh.ms (500 ms here), before any record uses it.
+    Schema newer = withOptionalField(LockEvent.getClassSchema(), "zone");
+    int newerId = topics.registry().register(topics.lockEvents().name() + "-value", newer);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.readString(app.log()).contains("Schema id " + newerId + " (")) {
+      assertThat(System.nanoTime()).as("schema %d fetched ahead", newerId).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    GenericRecord acquire = new GenericData.Record(newer);
+    acquire.put("eventId", UUID.randomUUID().toString());
+    acquire.put("lockId", "fetched-ahead.conf");
+    acquire.put("type", new GenericData.EnumSymbol(newer.getField("type").schema(), "ACQUIRED"));
+    acquire.put("fencingToken", 9L);
+    acquire.put("holder", NODE_7);
+    acquire.put("occurredAt", Instant.now().toEpochMilli());
+    acquire.put("sequence", 0L);
+    acquire.put("heartbeatIntervalMs", 60_000L);
+    acquire.put("attributes", Map.of());
+    acquire.put("zone", "a");
+    String unavailableBefore = registryUnavailable();
+    registryProxy.up(false);
+    try {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(clientConfig, new StringSerializer(), new ByteArraySerializer())) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.lockEvents().name(), "fetched-ahead.conf", wire(newerId, acquire)))
+            .get(10, TimeUnit.SECONDS);
+      }
+      deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      String state = "";
+      while (System.nanoTime() < deadline && !state.contains("HELD")) {
+        Thread.sleep(300);
+        HttpResponse<String> lock = app.get("/locks/fetched-ahead.conf");
+        state = lock.statusCode() == 200 ? lock.body() : "";
+      }
+      assertThat(state).as("applied with the registry down").contains("HELD");
+      assertThat(registryUnavailable()).as("no record waited").isEqualTo(unavailableBefore);
+    } finally {
+      registryProxy.up(true);
+    }
+  }
+
+  /** The app's lockwatch_registry_unavailable_total line. */
+  private String registryUnavailable() throws Exception {
+    return app.get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith("lockwatch_registry_unavailable_total"))
+        .findFirst()
+        .orElse("");
   }
 
   @Test

@@ -38,10 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Folds lock events and operator actions into each lock's state, and, on a wall-clock schedule,
- * checks the locks whose time has come. Everything it emits for one input (state transition,
- * alerts, reclaim command) and the store writes that record it are committed together under
- * exactly-once processing: a reclaim is issued once per lock and token, crashes included.
+ * Folds lock events and operator actions into each lock's state, and checks the locks whose time
+ * has come on the input partition's log clock: when a tick moves it (broker append times), or, for
+ * producer-stamped inputs only, on a wall-clock schedule. Everything it emits for one input (state
+ * transition, alerts, reclaim command) and the store writes that record it are committed together
+ * under exactly-once processing: a reclaim is issued once per lock and token, crashes included.
  *
  * <p>Failure isolation: an input that breaks the contract or sits on the wrong partition raises
  * {@link ContractViolation} (dead-lettered by the processing exception handler); a check that
@@ -51,7 +52,7 @@ public final class WatchdogProcessor
     implements Processor<String, SpecificRecord, String, SpecificRecord>, LockFold.Outcomes {
   private static final Logger LOG = LoggerFactory.getLogger(WatchdogProcessor.class);
 
-  /** Checks handled per punctuation at most; the rest wait for the next one. */
+  /** Checks handled per round (a tick, a punctuation) at most; the rest wait for the next. */
   static final int MAX_CHECKS_PER_PUNCTUATION = 10_000;
 
   /** Where a task keeps the last jump of its log's clock (in the counts store, epoch ms). */
