@@ -6,10 +6,15 @@ import io.lockwatch.client.ReclaimResult;
 import io.lockwatch.client.ReclaimTrigger;
 import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
+import io.lockwatch.events.Alert;
+import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
+import io.lockwatch.events.OperatorAction;
+import io.lockwatch.events.OperatorActionType;
 import io.lockwatch.events.ReclaimCommand;
+import io.lockwatch.schemas.contract.LockPartitioner;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.DeadLetterHeaders;
 import io.lockwatch.schemas.topics.TopicCatalog;
@@ -68,7 +73,11 @@ final class ChaosRun implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(2);
   static final Duration THRESHOLD = INTERVAL.multipliedBy(3);
   private static final Duration SLACK = Duration.ofMillis(500);
-  private static final int LIVE = 12;
+
+  /** Live holdings per input partition: one of each holder node, so every task sees them all. */
+  private static final int LIVE_PER_PARTITION = 3;
+
+  private static final int PARTITIONS = 6;
   private static final int FROZEN_PER_FAULT = 3;
   private static final int NODES = 3;
   private static final Duration FAULT_AFTER_FREEZE = Duration.ofSeconds(4);
@@ -153,6 +162,14 @@ final class ChaosRun implements AutoCloseable {
           }
         }
       }
+    },
+    MASS_FREEZE(
+        "every holding of two of the three holder nodes freezes at once: held for approval (one"
+            + " MASS_STALE per partition), then approved by an operator") {
+      @Override
+      void inject(ChaosRun run) throws Exception {
+        run.massFreeze();
+      }
     };
 
     final String description;
@@ -219,7 +236,9 @@ final class ChaosRun implements AutoCloseable {
         stack.registryUrl().replace(":" + stack.registry().port(), ":" + registryProxy.port()));
     settings.put("lockwatch.application.id", prefix);
     settings.put("lockwatch.check.interval.ms", 100);
-    settings.put("lockwatch.topics.partitions", 6);
+    settings.put("lockwatch.topics.partitions", PARTITIONS);
+    // The fleet has three holder nodes: two silent together must engage the brake (MASS_FREEZE).
+    settings.put("lockwatch.brake.min-nodes", 2);
     Map<String, String> environmentOfA =
         clockOfA == null
             ? Map.of()
@@ -259,14 +278,24 @@ final class ChaosRun implements AutoCloseable {
     for (int node = 0; node < NODES; node++) {
       nodes.add(LockEventPublisher.create(clientConfig, holder("node-" + node)));
     }
-    int locks = LIVE + faults.size() * FROZEN_PER_FAULT;
-    for (int i = 0; i < locks; i++) {
+    // Holdings are given to nodes round-robin within each input partition, and the first three of
+    // each partition stay live: every task then hears every node, as a fleet larger than this one
+    // would show it (the mass-stale brake counts nodes per partition).
+    int[] perPartition = new int[PARTITIONS];
+    int spareCount = faults.size() * FROZEN_PER_FAULT;
+    for (int i = 0; spares.size() < spareCount || live() < PARTITIONS * LIVE_PER_PARTITION; i++) {
       String lockId = "chaos-" + i + ".conf";
-      Beat beat = new Beat(nodes.get(i % NODES), 100 + i);
+      int partition = LockPartitioner.partitionOf(lockId, PARTITIONS);
+      int index = perPartition[partition]++;
+      boolean live = index < LIVE_PER_PARTITION;
+      if (!live && spares.size() >= spareCount) {
+        continue;
+      }
+      Beat beat = new Beat(nodes.get(index % NODES), 100 + i);
       beat.publisher().acquired(lockId, beat.token(), INTERVAL).get(30, TimeUnit.SECONDS);
       all.put(lockId, beat);
       beating.put(lockId, beat);
-      if (i >= LIVE) {
+      if (!live) {
         spares.add(lockId);
       }
     }
@@ -285,6 +314,10 @@ final class ChaosRun implements AutoCloseable {
       stack.close();
       throw e;
     }
+  }
+
+  private int live() {
+    return all.size() - spares.size();
   }
 
   /** One phase per fault: freeze its holdings, inject the fault, let the phase run out. */
@@ -436,6 +469,91 @@ final class ChaosRun implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private int massStaleAlerts;
+
+  /**
+   * Freezes every holding of nodes 0 and 1 still beating, waits until the brake holds each of them
+   * for approval (with its evidence; none commanded automatically), then approves each as an
+   * operator would: each must then be reclaimed exactly once, as the verifier checks.
+   */
+  private void massFreeze() throws Exception {
+    Set<String> silenced = new TreeSet<>();
+    beating.forEach(
+        (lockId, beat) -> {
+          if (beat.publisher() != nodes.get(2)) {
+            silenced.add(lockId);
+          }
+        });
+    silenced.forEach(beating::remove);
+    spares.removeAll(silenced);
+    Map<String, Long> held = new TreeMap<>();
+    var alerts = topics.alerts().valueSerde().deserializer();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (held.size() < silenced.size() && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      held.clear();
+      massStaleAlerts = 0;
+      for (ConsumerRecord<byte[], byte[]> record :
+          BoundedTopicReader.readAll(
+              clientConfig, topics.alerts().name(), Duration.ofSeconds(30))) {
+        Alert alert = alerts.deserialize(record.topic(), record.value());
+        if (alert.getReason() == AlertReason.MASS_STALE) {
+          massStaleAlerts++;
+        } else if (alert.getReason() == AlertReason.RECLAIM_AWAITING_APPROVAL
+            && "MASS_STALE".equals(alert.getEvidence().get("brake"))
+            && silenced.contains(alert.getLockId())) {
+          held.put(alert.getLockId(), alert.getFencingToken());
+        }
+      }
+    }
+    Set<String> commandedEarly = new TreeSet<>();
+    commands().forEach(command -> commandedEarly.add(command.lockId()));
+    commandedEarly.retainAll(silenced);
+    System.out.printf(
+        "Chaos: mass freeze of %d holdings on 2 of 3 nodes: %d held for approval, %d MASS_STALE"
+            + " alert(s), %d commanded without approval%n",
+        silenced.size(), held.size(), massStaleAlerts, commandedEarly.size());
+    if (!commandedEarly.isEmpty() || !held.keySet().equals(silenced)) {
+      throw new AssertionError(
+          "the brake did not hold the mass freeze: held "
+              + held.keySet()
+              + " of "
+              + silenced
+              + ", commanded without approval "
+              + commandedEarly);
+    }
+    var serializer = topics.operatorActions().valueSerde().serializer();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", clientConfig.get("bootstrap.servers")),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (Map.Entry<String, Long> lock : held.entrySet()) {
+        OperatorAction approve =
+            OperatorAction.newBuilder()
+                .setActionId(UUID.randomUUID().toString())
+                .setLockId(lock.getKey())
+                .setType(OperatorActionType.APPROVE_RECLAIM)
+                .setFencingToken(lock.getValue())
+                .setOperator("chaos-operator")
+                .setReason("checked: nodes 0 and 1 are down")
+                .setRequestedAt(java.time.Instant.now())
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                topics.operatorActions().name(),
+                lock.getKey(),
+                serializer.serialize(topics.operatorActions().name(), approve)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** The MASS_STALE alerts the mass freeze raised (0 when it did not run). */
+  int massStaleAlerts() {
+    return massStaleAlerts;
   }
 
   private void awaitCommands(Set<String> locks, Duration timeout) throws Exception {
