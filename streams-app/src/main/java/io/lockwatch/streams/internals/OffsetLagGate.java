@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,13 +54,7 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
     this.topic = topic;
     this.maxLag = maxLag;
     this.refresh = refresh;
-    this.refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "lockwatch-offset-gate");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.refresher = DaemonScheduler.named("lockwatch-offset-gate");
     refresher.scheduleWithFixedDelay(this::read, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -115,13 +114,7 @@ public final class PartitionTicker implements AutoCloseable {
     this.readings = readings;
     this.monotonicMs = monotonicMs;
     this.wallMs = wallMs;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "lockwatch-ticker");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.scheduler = DaemonScheduler.named("lockwatch-ticker");
   }
 
   public void start() {

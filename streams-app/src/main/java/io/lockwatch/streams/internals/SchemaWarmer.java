@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,13 +31,7 @@ public final class SchemaWarmer implements AutoCloseable {
   public SchemaWarmer(SchemaRegistry registry, List<String> subjects, Duration every) {
     this.registry = registry;
     this.subjects = List.copyOf(subjects);
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "lockwatch-schema-warmer");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.scheduler = DaemonScheduler.named("lockwatch-schema-warmer");
     scheduler.scheduleWithFixedDelay(
         this::warm, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }

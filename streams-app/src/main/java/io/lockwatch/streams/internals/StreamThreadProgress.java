@@ -3,7 +3,6 @@ package io.lockwatch.streams.internals;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -35,13 +34,7 @@ public final class StreamThreadProgress implements AutoCloseable {
   private final Consumer<String> onStall;
   private final LongSupplier clock;
   private final Map<String, Progress> threads = new HashMap<>();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "lockwatch-thread-progress");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledExecutorService timer = DaemonScheduler.named("lockwatch-thread-progress");
 
   public StreamThreadProgress(KafkaStreams streams, Duration stallLimit, Consumer<String> onStall) {
     this(streams::state, streams::metrics, stallLimit, onStall, System::currentTimeMillis);
