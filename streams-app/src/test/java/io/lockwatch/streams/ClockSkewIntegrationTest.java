@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * FAKETIME_DONT_FAKE_MONOTONIC=1}, so only the wall clock moves), as a watchdog host whose clock is
  * off or stepped: ten live holders beating every second (threshold 3 s) are never reclaimed, a lock
  * that freezes is reclaimed within threshold + 2 s of its last heartbeat, the offset gauge shows
- * the skew, and a step raises one CLOCK_JUMP alert. On the code before the log clock, +3 s
+ * the skew, and each step raises one CLOCK_JUMP alert. One process: 20 s ahead, stepped back to 20
+ * s behind, then stepped 10 minutes ahead, while running. On the code before the log clock, +3 s
  * reclaimed 2 of 10 live locks and +20 s all of them.
  */
 @IntegrationTest
@@ -33,11 +34,11 @@ class ClockSkewIntegrationTest {
   private static final int LIVE = 10;
 
   @Test
-  void shouldReclaimOnlyFrozenLocksWhenTheWatchdogsClockIsBehindThenSteppedTenMinutesAhead(
+  void shouldReclaimOnlyFrozenLocksWhenTheWatchdogsClockIsAheadBehindAndSteppedTenMinutes(
       DevStack stack) throws Exception {
     Path library = faketimeLibrary();
     Path spec = Files.createTempFile("lockwatch-faketime-", ".txt");
-    Files.writeString(spec, "-20s\n");
+    Files.writeString(spec, "+20s\n");
     Path work = Files.createTempDirectory("lockwatch-clock-it-");
     TestFleet.App setup = TestFleet.app(stack, "clock", 2);
     try (LockwatchProcess app =
@@ -45,19 +46,23 @@ class ClockSkewIntegrationTest {
                 work, "app", setup.settings(), LockwatchProcess.faketime(library, spec));
         TestFleet fleet = new TestFleet(setup.clientConfig(), "node-1", INTERVAL, INTERVAL)) {
       app.awaitReady(Duration.ofSeconds(120));
-      fleet.acquire("frozen-1.conf").acquire("frozen-2.conf");
+      fleet.acquire("frozen-1.conf").acquire("frozen-2.conf").acquire("frozen-3.conf");
       for (int i = 0; i < LIVE; i++) {
         fleet.acquire("live-" + i + ".conf");
       }
       fleet.start();
-      // 20 s behind: the offset gauge says so, and a lock that freezes is found on time.
-      awaitOffset(app, -23.0, -17.0);
+      // The offset gauge shows each skew, and a lock that freezes is found on time in each.
+      // 20 s ahead, then stepped back to 20 s behind while running (-40 s).
+      awaitOffset(app, 17.0, 23.0);
       freezeAndAwaitReclaim(setup, fleet, "frozen-1.conf", 1);
+      Files.writeString(spec, "-20s\n");
+      awaitOffset(app, -23.0, -17.0);
+      freezeAndAwaitReclaim(setup, fleet, "frozen-2.conf", 2);
 
       // Stepped to 10 minutes ahead while running (+620 s): the gauge follows.
       Files.writeString(spec, "+600s\n");
       awaitOffset(app, 590.0, 610.0);
-      freezeAndAwaitReclaim(setup, fleet, "frozen-2.conf", 2);
+      freezeAndAwaitReclaim(setup, fleet, "frozen-3.conf", 3);
 
       // The live locks keep beating for two thresholds more: none of them is ever judged.
       long until = System.nanoTime() + THRESHOLD.multipliedBy(2).toNanos();
@@ -73,22 +78,25 @@ class ClockSkewIntegrationTest {
                   0,
                   Duration.ZERO))
           .extracting(ReclaimCommand::getLockId)
-          .containsExactly("frozen-1.conf", "frozen-2.conf");
+          .containsExactly("frozen-1.conf", "frozen-2.conf", "frozen-3.conf");
       List<Alert> alerts =
           TestTopics.awaitValues(
               setup.clientConfig(), setup.prefix() + ".alerts", Alert.class, 0, Duration.ZERO);
       assertThat(alerts)
           .filteredOn(alert -> alert.getReason() == AlertReason.STALE_LOCK_DETECTED)
           .extracting(Alert::getLockId)
-          .containsExactly("frozen-1.conf", "frozen-2.conf");
+          .containsExactly("frozen-1.conf", "frozen-2.conf", "frozen-3.conf");
       List<Alert> jumps =
           alerts.stream().filter(alert -> alert.getReason() == AlertReason.CLOCK_JUMP).toList();
-      assertThat(jumps).hasSize(1);
-      assertThat(jumps.get(0).getEvidence()).containsEntry("clock", "HOST");
+      assertThat(jumps).as("one CLOCK_JUMP per step").hasSize(2);
+      assertThat(jumps)
+          .allSatisfy(jump -> assertThat(jump.getEvidence()).containsEntry("clock", "HOST"));
       assertThat(Long.parseLong(jumps.get(0).getEvidence().get("jumpMs")))
+          .isBetween(-45_000L, -35_000L);
+      assertThat(Long.parseLong(jumps.get(1).getEvidence().get("jumpMs")))
           .isBetween(610_000L, 630_000L);
       // The API still answers for the locks after the step.
-      assertThat(awaitLock(app, "frozen-2.conf").path("status").asText())
+      assertThat(awaitLock(app, "frozen-3.conf").path("status").asText())
           .isEqualTo("RECLAIM_PENDING");
     }
   }
