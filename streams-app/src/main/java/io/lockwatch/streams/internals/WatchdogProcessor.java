@@ -292,7 +292,10 @@ public final class WatchdogProcessor
       LOG.warn("{}: {}", input, alert.getMessage());
       context.forward(new Record<>(Tick.KEY, alert, appendTime), names.alertsSink());
       taskMetrics.recordAlert(alert);
-      metrics.clockJump(jump.kind());
+      if (jump.kind() != LogClock.JumpKind.HOST) {
+        // A host's own jump is counted once, by the ticker of the instance that saw it.
+        metrics.clockJump(jump.kind());
+      }
     }
     Optional<Instant> freshFrom = logClock.freshFrom();
     if (freshFrom.isPresent() && !freshFrom.get().equals(freshBefore)) {
