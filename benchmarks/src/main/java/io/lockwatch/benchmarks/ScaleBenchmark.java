@@ -1,16 +1,20 @@
 package io.lockwatch.benchmarks;
 
 import io.lockwatch.devstack.DevStack;
+import io.lockwatch.devstack.SwitchableProxy;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.LockwatchApp;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,8 +54,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * one stream thread) tracking {@code scaleLocks} locks that heartbeat every 30 s, on the embedded
  * stack. Reports the load, the detection delay of locks that freeze (in the first wave of deadline
  * checks, when every lock's first check falls due together), live locks wrongly reclaimed, heap and
- * RSS, the cost of a scrape and a page of locks, and the time from kill -9 to ready, with the state
- * directory kept and wiped, while the fleet keeps beating.
+ * RSS, the cost of a scrape and a page of locks, what a 10 s schema registry outage costs (with and
+ * without a record under a schema the app has not seen), and the time from kill -9 to ready, with
+ * the state directory kept and wiped, while the fleet keeps beating.
  */
 final class ScaleBenchmark {
   private static final Duration INTERVAL = Duration.ofSeconds(30); // threshold 90 s
@@ -57,7 +71,8 @@ final class ScaleBenchmark {
       throws Exception {
     Path work = Files.createTempDirectory("lockwatch-scale-");
     appJvmOptions = appJvmOptions(work, profile);
-    try (DevStack stack = DevStack.startEphemeral()) {
+    try (DevStack stack = DevStack.startEphemeral();
+        SwitchableProxy registryProxy = new SwitchableProxy(stack.registry().port())) {
       Map<String, Object> client = new HashMap<>(stack.clientConfig());
       client.putAll(TopicCatalog.namedWithPrefix("scale"));
       TopicCatalog topics = TopicCatalog.fromConfig(client);
@@ -70,6 +85,13 @@ final class ScaleBenchmark {
       properties.append("lockwatch.http.port=" + port + "\n");
       properties.append("state.dir=" + work.resolve("state") + "\n");
       properties.append("num.stream.threads=" + threads + "\n");
+      // The app reaches the registry through a switch, to cut it off as an outage would.
+      properties.append(
+          "schema.registry.url="
+              + stack
+                  .registryUrl()
+                  .replace(":" + stack.registry().port(), ":" + registryProxy.port())
+              + "\n");
       Path config = Files.writeString(work.resolve("scale.properties"), properties);
       Path log = work.resolve("app.log");
       System.out.printf(
@@ -102,6 +124,11 @@ final class ScaleBenchmark {
           sampler.dumpRecording(work.resolve("wave.jfr"));
         }
 
+        RegistryOutage outage =
+            new RegistryOutage(registryProxy, topics, port, log, fleet, commands);
+        outage.run(false, 3);
+        outage.run(true, 4);
+
         Duration kept = restart(app, config, log, port, false, work, fleet, commands, 1);
         app = lastLaunched;
         Duration wiped = restart(app, config, log, port, true, work, fleet, commands, 2);
@@ -123,6 +150,150 @@ final class ScaleBenchmark {
   }
 
   private static Process lastLaunched;
+
+  /**
+   * A 10 s schema registry outage for the app alone (the fleet still reaches it), with live locks
+   * frozen so that their deadlines fall during and just after it: what it costs in detection delay,
+   * replaced stream threads and restored state. With {@code newSchema}, a record written under a
+   * schema registered during the outage (one optional field more), which the app must fetch.
+   */
+  private static final class RegistryOutage {
+    private static final String NEWER_SCHEMA_LOCK = "scale-newer-schema";
+    private final SwitchableProxy proxy;
+    private final TopicCatalog topics;
+    private final int port;
+    private final Path log;
+    private final Fleet fleet;
+    private final Commands commands;
+
+    RegistryOutage(
+        SwitchableProxy proxy,
+        TopicCatalog topics,
+        int port,
+        Path log,
+        Fleet fleet,
+        Commands commands) {
+      this.proxy = proxy;
+      this.topics = topics;
+      this.port = port;
+      this.log = log;
+      this.fleet = fleet;
+      this.commands = commands;
+    }
+
+    void run(boolean newSchema, int salt) throws Exception {
+      Map<String, Instant> frozen = fleet.freezeForOutage(OUTAGE_VICTIMS, salt);
+      // Last heartbeats up to one interval before the freeze: deadlines 60-90 s after it, so
+      // from 5 s into the outage to 25 s after it.
+      Thread.sleep(INTERVAL.multipliedBy(2).minusSeconds(5).toMillis());
+      double replacedBefore = metric("lockwatch_stream_threads_replaced_total");
+      double waitedBefore = metric("lockwatch_registry_unavailable_total");
+      long logBefore = Files.size(log);
+      long cut = System.nanoTime();
+      proxy.up(false);
+      long applied = -1;
+      try {
+        if (newSchema) {
+          fleet.sendUnderNewerSchema(NEWER_SCHEMA_LOCK, newerSchema());
+          fleet.outageVictims.put(NEWER_SCHEMA_LOCK, Instant.now());
+        }
+        Thread.sleep(10_000);
+      } finally {
+        proxy.up(true);
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      List<Long> delays = delaysMs(frozen.keySet());
+      while ((delays.size() < frozen.size() || (newSchema && applied < 0))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1_000);
+        commands.poll();
+        delays = delaysMs(frozen.keySet());
+        if (newSchema
+            && applied < 0
+            && get(port, "/locks/" + NEWER_SCHEMA_LOCK).statusCode() == 200) {
+          applied = System.nanoTime();
+        }
+      }
+      Collections.sort(delays);
+      long restored = restoredSince(logBefore);
+      System.out.printf(
+          "    registry out 10 s (%s): %d of %d locks frozen into it reclaimed, delay after the"
+              + " threshold p50 %d ms, max %d ms; stream threads replaced %d, records restored %,d,"
+              + " records that waited for the registry %d%s%n",
+          newSchema ? "a record under a new schema sent into it" : "no new schema",
+          delays.size(),
+          frozen.size(),
+          percentile(delays, 50),
+          delays.isEmpty() ? -1 : delays.get(delays.size() - 1),
+          (long) (metric("lockwatch_stream_threads_replaced_total") - replacedBefore),
+          restored,
+          (long) (metric("lockwatch_registry_unavailable_total") - waitedBefore),
+          newSchema
+              ? String.format(
+                  "; the new-schema record applied %.1f s after the cut",
+                  applied < 0 ? -1 : (applied - cut) / 1e9)
+              : "");
+    }
+
+    private List<Long> delaysMs(Set<String> lockIds) {
+      List<Long> delays = new ArrayList<>();
+      for (String lockId : lockIds) {
+        ReclaimCommand command = commands.first.get(lockId);
+        if (command != null) {
+          Instant crossing =
+              command.getLastHeartbeatObservedAt().plusMillis(command.getThresholdMs());
+          delays.add(Duration.between(crossing, command.getIssuedAt()).toMillis());
+        }
+      }
+      return delays;
+    }
+
+    /** The records the app's log says it restored from changelogs since {@code offset}. */
+    private long restoredSince(long offset) throws IOException {
+      byte[] all = Files.readAllBytes(log);
+      String since =
+          new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+      long restored = 0;
+      for (String line : since.split("\n")) {
+        int at = line.indexOf(" Restored ");
+        if (at >= 0 && line.endsWith(" records")) {
+          String[] words = line.split(" ");
+          restored += Long.parseLong(words[words.length - 2]);
+        }
+      }
+      return restored;
+    }
+
+    private double metric(String name) {
+      try {
+        double sum = 0;
+        for (String line : get(port, "/metrics").body().split("\n")) {
+          if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+        return sum;
+      } catch (Exception e) {
+        return Double.NaN;
+      }
+    }
+
+    /** LockEvent with one optional field more, registered now (the fleet reaches the registry). */
+    private Schema newerSchema() throws IOException {
+      Schema current = LockEvent.getClassSchema();
+      List<Schema.Field> fields = new ArrayList<>();
+      current.getFields().forEach(field -> fields.add(new Schema.Field(field, field.schema())));
+      fields.add(
+          new Schema.Field(
+              "benchmarkRegion",
+              Schema.createUnion(
+                  Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+              "added by a newer producer",
+              JsonProperties.NULL_VALUE));
+      return Schema.createRecord(
+          current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+    }
+  }
 
   /**
    * Freezes {@code OUTAGE_VICTIMS} live locks, kills the app (kill -9) just before their deadlines
@@ -294,6 +465,39 @@ final class ScaleBenchmark {
               "scale-fleet");
       beater.setDaemon(true);
       beater.start();
+    }
+
+    /** An ACQUIRED of {@code lockId} written under {@code newer}, registered now. */
+    void sendUnderNewerSchema(String lockId, Schema newer) throws IOException {
+      String topic = topics.lockEvents().name();
+      int id = topics.registry().register(topic + "-value", newer);
+      LockEvent event =
+          LockEvent.newBuilder()
+              .setEventId(lockId + "/0")
+              .setLockId(lockId)
+              .setType(LockEventType.ACQUIRED)
+              .setFencingToken(1)
+              .setHolder(BenchmarkSupport.HOLDER)
+              .setOccurredAt(Instant.now())
+              .setSequence(0)
+              .setHeartbeatIntervalMs(INTERVAL.toMillis())
+              .build();
+      // The event's binary form resolved into the newer schema, written under the new id.
+      ByteArrayOutputStream plain = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(plain, null);
+      new SpecificDatumWriter<LockEvent>(LockEvent.class).write(event, encoder);
+      encoder.flush();
+      GenericRecord resolved =
+          new GenericDatumReader<GenericRecord>(LockEvent.getClassSchema(), newer)
+              .read(null, DecoderFactory.get().binaryDecoder(plain.toByteArray(), null));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(0);
+      out.write(ByteBuffer.allocate(4).putInt(id).array());
+      encoder = EncoderFactory.get().binaryEncoder(out, null);
+      new GenericDatumWriter<GenericRecord>(newer).write(resolved, encoder);
+      encoder.flush();
+      producer.send(new ProducerRecord<>(topic, lockId, out.toByteArray()));
+      producer.flush();
     }
 
     private void send(int lock, LockEventType type, long sequence) {

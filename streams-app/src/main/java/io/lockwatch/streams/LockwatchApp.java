@@ -377,6 +377,7 @@ public final class LockwatchApp implements AutoCloseable {
             wait.toMillis(),
             UrlCredentials.mask(String.valueOf(exception.getMessage())));
         sleep(wait);
+        metrics.streamThreadReplaced();
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       }
       case FENCED -> {

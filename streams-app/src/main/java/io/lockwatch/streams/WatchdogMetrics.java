@@ -107,7 +107,8 @@ public final class WatchdogMetrics implements AutoCloseable {
         Counter.builder("lockwatch.stream.threads.replaced")
             .description(
                 "Stream threads replaced after Kafka fenced or timed them out (a pause past the"
-                    + " session or transaction timeout); the instance kept watching.")
+                    + " session or transaction timeout) or the schema registry could not be"
+                    + " reached; the instance kept watching.")
             .register(registry);
     DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
     // Exported from the start, so that a rate over them exists before the first jump.

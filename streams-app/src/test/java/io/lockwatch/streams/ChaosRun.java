@@ -6,6 +6,7 @@ import io.lockwatch.client.ReclaimResult;
 import io.lockwatch.client.ReclaimTrigger;
 import io.lockwatch.core.LockJson;
 import io.lockwatch.devstack.DevStack;
+import io.lockwatch.devstack.SwitchableProxy;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;

@@ -7,6 +7,7 @@ import io.lockwatch.client.LockEventPublisher;
 import io.lockwatch.core.LockwatchConfig;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
+import io.lockwatch.devstack.SwitchableProxy;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;

@@ -1,4 +1,4 @@
-package io.lockwatch.streams;
+package io.lockwatch.devstack;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,13 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP forwarder on the loopback interface that can be switched off: then it refuses new
  * connections and cuts open ones, as an unreachable service would look to its clients.
  */
-final class SwitchableProxy implements AutoCloseable {
+public final class SwitchableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean up = true;
 
-  SwitchableProxy(int targetPort) throws IOException {
+  public SwitchableProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "proxy-accept");
@@ -28,11 +28,11 @@ final class SwitchableProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  void up(boolean up) {
+  public void up(boolean up) {
     this.up = up;
     if (!up) {
       for (Socket socket : open) {
