@@ -4,8 +4,10 @@ import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
 import io.lockwatch.core.detect.PauseDiagnosis;
+import io.lockwatch.core.incident.IncidentRules;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
@@ -42,20 +44,42 @@ import java.util.Optional;
  *       a reclaim command (after the grace, if any), HOLD waits for an operator's approval, DRY_RUN
  *       only flags it.
  *   <li>At most one reclaim command per lock and token, with a deterministic id. A command that is
- *       neither confirmed nor rejected in time is re-alerted, never re-issued.
+ *       neither confirmed nor rejected in time is alerted on once, never re-issued.
+ *   <li>Each stale holding gets one incident, kept in the lock's state until it ends ({@link
+ *       IncidentRules}): every input that moves it emits the incident's new revision.
  * </ul>
  *
  * <p>Methods may update the given state object in place and return it in the transition. The one
  * memory beyond the state it is given is the pause diagnosis (which other locks of a node came back
- * together): one machine per fold, never shared between the app's tasks.
+ * together): one machine per fold, never shared between the app's tasks. A machine is used by one
+ * thread at a time: it keeps what one input changed while it judges it.
  */
 public final class LockStateMachine {
 
   private final WatchPolicy policy;
   private final PauseDiagnosis pauses = new PauseDiagnosis();
+  private final IncidentRules incidents;
+  // What the input being judged changed: its incidents, where it sits, the pause it showed.
+  private final IncidentRules.Changes changed = new IncidentRules.Changes();
+  private String position;
+  private PauseDiagnosis.Pause pause;
 
   public LockStateMachine(WatchPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.incidents = new IncidentRules(policy.incidents());
+  }
+
+  /**
+   * When the lock must next be looked at: its own next check or its incident's review, whichever
+   * comes first; null when neither is due.
+   */
+  public static Instant checkAt(LockState state) {
+    Instant own = state.getNextCheckAt();
+    Instant review = IncidentRules.reviewAt(state);
+    if (own == null) {
+      return review;
+    }
+    return review == null || own.isBefore(review) ? own : review;
   }
 
   public WatchPolicy policy() {
@@ -64,24 +88,98 @@ public final class LockStateMachine {
 
   /** Applies a lock event observed by Lockwatch at {@code now}. */
   public Transition onEvent(LockState current, LockEvent event, Instant now) {
-    return switch (event.getType()) {
-      case ACQUIRED -> acquired(current, event, now);
-      case HEARTBEAT -> heartbeat(current, event, now);
-      case RELEASED -> released(current, event, now);
-      case RECLAIMED -> reclaimed(current, event, now);
-      case RECLAIM_REJECTED -> reclaimRejected(current, event, now);
-      default -> Transition.none(Outcome.IGNORED);
-    };
+    return onEvent(current, event, now, null);
+  }
+
+  /**
+   * Applies a lock event observed by Lockwatch at {@code now}, read at {@code position} (e.g.
+   * {@code topic-partition@offset}; null when unknown), which the incidents cite as evidence.
+   */
+  public Transition onEvent(LockState current, LockEvent event, Instant now, String position) {
+    begin(position);
+    Transition transition =
+        switch (event.getType()) {
+          case ACQUIRED -> acquired(current, event, now);
+          case HEARTBEAT -> heartbeat(current, event, now);
+          case RELEASED -> released(current, event, now);
+          case RECLAIMED -> reclaimed(current, event, now);
+          case RECLAIM_REJECTED -> reclaimRejected(current, event, now);
+          default -> Transition.none(Outcome.IGNORED);
+        };
+    LockState lock = transition.state() != null ? transition.state() : current;
+    // The hot path: a lock without an open incident pays one field read here.
+    if (lock == null || lock.getIncident() == null) {
+      return finish(transition, lock);
+    }
+    boolean zombie = transition.outcome() == Outcome.ZOMBIE;
+    incidents.onEvent(
+        lock,
+        event,
+        transition.outcome() == Outcome.APPLIED,
+        zombie,
+        pause,
+        now,
+        position,
+        changed);
+    if (zombie && lock.getIncident().getZombieEvents() > 1) {
+      // The incident counts a zombie's further writes; its first one was alerted on.
+      return finish(
+          new Transition(
+              null,
+              false,
+              List.of(),
+              List.of(),
+              Optional.empty(),
+              Optional.empty(),
+              Outcome.ZOMBIE),
+          lock);
+    }
+    return finish(transition, lock);
   }
 
   /** Applies an operator's action received at {@code now}. */
   public Transition onOperatorAction(LockState current, OperatorAction action, Instant now) {
-    return switch (action.getType()) {
-      case REQUEST_RECLAIM -> requestReclaim(current, action, now);
-      case APPROVE_RECLAIM -> approveReclaim(current, action, now);
-      case DENY_RECLAIM -> denyReclaim(current, action, now);
-      default -> Transition.none(Outcome.IGNORED);
-    };
+    return onOperatorAction(current, action, now, null);
+  }
+
+  /** Applies an operator's action received at {@code now}, read at {@code position}. */
+  public Transition onOperatorAction(
+      LockState current, OperatorAction action, Instant now, String position) {
+    begin(position);
+    Transition transition =
+        switch (action.getType()) {
+          case REQUEST_RECLAIM -> requestReclaim(current, action, now);
+          case APPROVE_RECLAIM -> approveReclaim(current, action, now);
+          case DENY_RECLAIM -> denyReclaim(current, action, now);
+          default -> Transition.none(Outcome.IGNORED);
+        };
+    return finish(transition, transition.state() != null ? transition.state() : current);
+  }
+
+  private void begin(String inputPosition) {
+    changed.clear();
+    position = inputPosition;
+    pause = null;
+  }
+
+  /**
+   * Adds the incidents the input changed to its transition: the state must then be stored (it keeps
+   * the open incident), and the lock looked at by its incident's review.
+   */
+  private Transition finish(Transition transition, LockState lock) {
+    if (changed.isEmpty()) {
+      return transition;
+    }
+    List<Incident> out = changed.drain();
+    IncidentRules.forgetEnded(lock);
+    Instant next = checkAt(lock);
+    Optional<Instant> schedule =
+        next != null
+                && (transition.scheduleCheckAt().isPresent()
+                    || next.equals(IncidentRules.reviewAt(lock)))
+            ? Optional.of(next)
+            : transition.scheduleCheckAt();
+    return transition.withIncidents(lock, schedule, transition.alerts(), out);
   }
 
   /** The lock's scheduled check ({@link LockState#getNextCheckAt()}) has come. */
@@ -114,11 +212,31 @@ public final class LockStateMachine {
   public Transition onCheck(
       LockState current, Instant now, Instant inputsUpTo, Instant freshFrom, MassStaleBrake brake) {
     Instant known = inputsUpTo.isAfter(now) ? now : inputsUpTo;
-    if (current == null
-        || current.getNextCheckAt() == null
-        || current.getNextCheckAt().isAfter(known)) {
+    if (current == null) {
       return Transition.none(Outcome.NOTHING_DUE);
     }
+    Instant review = IncidentRules.reviewAt(current);
+    boolean reviewDue = review != null && !review.isAfter(known);
+    boolean ownDue = current.getNextCheckAt() != null && !current.getNextCheckAt().isAfter(known);
+    if (!reviewDue && !ownDue) {
+      return Transition.none(Outcome.NOTHING_DUE);
+    }
+    begin(null);
+    if (reviewDue) {
+      incidents.review(current, known, changed);
+    }
+    if (!ownDue) {
+      return finish(
+          stored(current, false, List.of(), List.of(), null, Optional.empty(), Outcome.NOTHING_DUE),
+          current);
+    }
+    Transition transition = ownCheck(current, now, known, freshFrom, brake);
+    return finish(transition, transition.state() != null ? transition.state() : current);
+  }
+
+  /** The lock's own scheduled check, come by {@code known}. */
+  private Transition ownCheck(
+      LockState current, Instant now, Instant known, Instant freshFrom, MassStaleBrake brake) {
     switch (current.getStatus()) {
       case HELD -> {
         Instant deadline = deadline(current, freshFrom);
@@ -141,12 +259,18 @@ public final class LockStateMachine {
         return issue(current, now, ReclaimReason.HEARTBEAT_FROZEN, null, null, alerts);
       }
       case RECLAIM_PENDING -> {
+        // Alerted once: the incident stays UNCONFIRMED (and escalates) instead of a new alert
+        // every confirmation timeout.
         Alert alert = LockAlerts.reclaimUnconfirmed(current, now);
-        Instant next = now.plus(policy.confirmTimeout());
-        current.setNextCheckAt(next);
+        current.setNextCheckAt(null);
         current.setUpdatedAt(now);
+        Incident incident = current.getIncident();
+        if (IncidentRules.isOpen(incident)
+            && incident.getFencingToken() == current.getFencingToken()) {
+          incidents.unconfirmed(incident, now, changed);
+        }
         return stored(
-            current, false, List.of(alert), List.of(), next, Optional.empty(), Outcome.APPLIED);
+            current, false, List.of(alert), List.of(), null, Optional.empty(), Outcome.APPLIED);
       }
       default -> {
         current.setNextCheckAt(null);
@@ -207,12 +331,14 @@ public final class LockStateMachine {
   }
 
   private PauseDiagnosis.Pause diagnose(LockState current, LockEvent event, Instant now) {
-    return pauses.diagnose(
-        event.getHolder().getNodeId(),
-        current.getLockId(),
-        current.getLastHeartbeatObservedAt(),
-        now,
-        Duration.between(current.getLastHeartbeatAt(), event.getOccurredAt()).toMillis());
+    pause =
+        pauses.diagnose(
+            event.getHolder().getNodeId(),
+            current.getLockId(),
+            current.getLastHeartbeatObservedAt(),
+            now,
+            Duration.between(current.getLastHeartbeatAt(), event.getOccurredAt()).toMillis());
+    return pause;
   }
 
   private static AccrualDetector.Estimate estimate(LockState state, long nominal) {
@@ -440,6 +566,10 @@ public final class LockStateMachine {
     current.setStatus(LockStatus.STALE);
     current.setNextCheckAt(null);
     current.setUpdatedAt(now);
+    Incident incident = current.getIncident();
+    if (IncidentRules.isOpen(incident) && incident.getFencingToken() == current.getFencingToken()) {
+      incidents.denied(incident, action.getOperator(), now, position, changed);
+    }
     return stored(current, true, List.of(), List.of(), null, Optional.empty(), Outcome.APPLIED);
   }
 
@@ -502,6 +632,8 @@ public final class LockStateMachine {
     ReclaimPolicy lockPolicy = current.getPolicy();
     Alert stale = LockAlerts.stale(current, deadline, now, frozenMs, spent, phi(current, frozenMs));
     alerts.add(stale);
+    Incident incident =
+        incidents.open(current, ReclaimReason.HEARTBEAT_FROZEN, deadline, now, position, changed);
     if (spent || lockPolicy == ReclaimPolicy.DRY_RUN) {
       current.setStatus(LockStatus.STALE);
       current.setNextCheckAt(null);
@@ -510,6 +642,7 @@ public final class LockStateMachine {
     if (lockPolicy == ReclaimPolicy.HOLD) {
       current.setStatus(LockStatus.AWAITING_APPROVAL);
       current.setNextCheckAt(null);
+      incidents.held(incident, "policy", null, now, changed);
       alerts.add(LockAlerts.awaitingApproval(current, deadline, now));
       return stored(current, true, alerts, List.of(), null, Optional.empty(), Outcome.APPLIED);
     }
@@ -519,6 +652,7 @@ public final class LockStateMachine {
       if (verdict.holds()) {
         current.setStatus(LockStatus.AWAITING_APPROVAL);
         current.setNextCheckAt(null);
+        incidents.held(incident, "mass-stale brake", verdict.silentNodes(), now, changed);
         if (verdict.engaged()) {
           alerts.add(LockAlerts.massStale(now, verdict));
         }
@@ -577,6 +711,15 @@ public final class LockStateMachine {
       delay =
           Optional.of(Duration.between(current.getStaleSince().plus(policy.reclaimGrace()), now));
     }
+    Incident incident = current.getIncident();
+    if (!IncidentRules.isOpen(incident)
+        || incident.getFencingToken() != current.getFencingToken()) {
+      // An operator's request for a holding not judged stale opens its incident here.
+      incident =
+          incidents.open(current, ReclaimReason.OPERATOR_REQUEST, null, now, position, changed);
+    }
+    incidents.reclaimIssued(
+        incident, commandId, approvedBy != null ? approvedBy : requestedBy, now, position, changed);
     current.setStatus(LockStatus.RECLAIM_PENDING);
     current.setLastReclaimCommandId(commandId);
     current.setLastReclaimIssuedAt(now);

@@ -1,6 +1,7 @@
 package io.lockwatch.core;
 
 import io.lockwatch.events.Alert;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.ReclaimCommand;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param detectionDelay for a reclaim issued because the heartbeat froze: issue time minus the
  *     moment the lock became reclaimable (threshold crossing plus grace)
  * @param outcome what became of the input
+ * @param incidents the incidents the input changed, one record each, to emit
  */
 public record Transition(
     LockState state,
@@ -29,11 +31,35 @@ public record Transition(
     List<ReclaimCommand> commands,
     Optional<Instant> scheduleCheckAt,
     Optional<Duration> detectionDelay,
-    Outcome outcome) {
+    Outcome outcome,
+    List<Incident> incidents) {
 
   public Transition {
     alerts = List.copyOf(alerts);
     commands = List.copyOf(commands);
+    incidents = List.copyOf(incidents);
+  }
+
+  /** A transition that changes no incident. */
+  public Transition(
+      LockState state,
+      boolean publish,
+      List<Alert> alerts,
+      List<ReclaimCommand> commands,
+      Optional<Instant> scheduleCheckAt,
+      Optional<Duration> detectionDelay,
+      Outcome outcome) {
+    this(state, publish, alerts, commands, scheduleCheckAt, detectionDelay, outcome, List.of());
+  }
+
+  /** This transition, with these incident changes and the state and schedule they need. */
+  Transition withIncidents(
+      LockState stateToStore,
+      Optional<Instant> schedule,
+      List<Alert> alerts,
+      List<Incident> changed) {
+    return new Transition(
+        stateToStore, publish, alerts, commands, schedule, detectionDelay, outcome, changed);
   }
 
   static Transition none(Outcome outcome) {

@@ -3,6 +3,7 @@ package io.lockwatch.core;
 import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
+import io.lockwatch.core.incident.IncidentSettings;
 import io.lockwatch.events.ReclaimPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class WatchPolicy {
   private final double floorBeats;
   private final double ceilingBeats;
   private final MassStaleBrake.Settings brake;
+  private final IncidentSettings incidents;
 
   private WatchPolicy(Builder builder) {
     this.defaultThreshold = builder.defaultThreshold;
@@ -50,6 +52,12 @@ public final class WatchPolicy {
     this.floorBeats = builder.floorBeats;
     this.ceilingBeats = builder.ceilingBeats;
     this.brake = builder.brake;
+    this.incidents = builder.incidents;
+  }
+
+  /** How incidents end: the next holder's renewals, escalation, a lock left free. */
+  public IncidentSettings incidents() {
+    return incidents;
   }
 
   /** The mass-stale brake's settings. */
@@ -186,6 +194,7 @@ public final class WatchPolicy {
     private final List<Map.Entry<LockPattern, ReclaimPolicy>> policyRules = new ArrayList<>();
     private Duration reclaimGrace = Duration.ZERO;
     private Duration confirmTimeout = Duration.ofSeconds(60);
+    private IncidentSettings incidents = IncidentSettings.DEFAULT;
     private Detector defaultDetector = Detector.FIXED;
     private final List<Map.Entry<LockPattern, Detector>> detectorRules = new ArrayList<>();
     private AccrualDetector accrual = new AccrualDetector(8, 0.1, 0.1);
@@ -281,6 +290,12 @@ public final class WatchPolicy {
     /** The mass-stale brake: the share and number of silent holder nodes that hold reclaims. */
     public Builder brake(MassStaleBrake.Settings brake) {
       this.brake = java.util.Objects.requireNonNull(brake);
+      return this;
+    }
+
+    /** How incidents end. */
+    public Builder incidents(IncidentSettings incidents) {
+      this.incidents = Objects.requireNonNull(incidents);
       return this;
     }
 

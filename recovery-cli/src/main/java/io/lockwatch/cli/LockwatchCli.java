@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       AtCommand.class,
       PostmortemCommand.class,
       LocksCommand.class,
+      IncidentsCommand.class,
       ReclaimRequestCommand.class,
       ApproveCommand.class,
       DenyCommand.class,

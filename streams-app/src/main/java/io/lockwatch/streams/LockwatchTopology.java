@@ -5,6 +5,7 @@ import io.lockwatch.events.LockState;
 import io.lockwatch.schemas.topics.Topic;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.internals.CommitHook;
+import io.lockwatch.streams.internals.IncidentStoreSerde;
 import io.lockwatch.streams.internals.LockStateStoreSerde;
 import io.lockwatch.streams.internals.WatchdogProcessor;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class LockwatchTopology {
   public static final String STATE_SINK = "lock-state-sink";
   public static final String ALERTS_SINK = "alerts-sink";
   public static final String COMMANDS_SINK = "reclaim-commands-sink";
+  public static final String INCIDENTS_SINK = "incidents-sink";
+  public static final String INCIDENTS_STORE = "incidents-store";
 
   /** The default of {@code lockwatch.clock.jump.ms}. */
   public static final Duration DEFAULT_CLOCK_JUMP_BOUND = Duration.ofSeconds(2);
@@ -145,7 +148,9 @@ public final class LockwatchTopology {
             COMMIT_HOOK,
             STATE_SINK,
             ALERTS_SINK,
-            COMMANDS_SINK);
+            COMMANDS_SINK,
+            INCIDENTS_STORE,
+            INCIDENTS_SINK);
     topology.addProcessor(
         WATCHDOG,
         () ->
@@ -189,11 +194,22 @@ public final class LockwatchTopology {
             .withLoggingEnabled(CHANGELOG)
             .withCachingDisabled(),
         WATCHDOG);
+    // Every incident of the task's locks by id, latest revision: open ones, and ended ones for a
+    // week (WatchdogProcessor sweeps them); a handful of entries, read by /incidents and gauges.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(INCIDENTS_STORE),
+                Serdes.String(),
+                new IncidentStoreSerde())
+            .withLoggingEnabled(CHANGELOG)
+            .withCachingDisabled(),
+        WATCHDOG);
     // Counts are published when the task commits, not when it does the work (CommitHook).
     topology.addStateStore(CommitHook.builder(COMMIT_HOOK), WATCHDOG);
     addSink(topology, STATE_SINK, lockState);
     addSink(topology, ALERTS_SINK, topics.alerts());
     addSink(topology, COMMANDS_SINK, topics.reclaimCommands());
+    addSink(topology, INCIDENTS_SINK, topics.incidents());
     return topology;
   }
 

@@ -2,8 +2,13 @@ package io.lockwatch.streams;
 
 import io.lockwatch.core.Outcome;
 import io.lockwatch.core.Transition;
+import io.lockwatch.core.incident.IncidentRules;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
+import io.lockwatch.events.AlertSeverity;
+import io.lockwatch.events.Incident;
+import io.lockwatch.events.IncidentResolution;
+import io.lockwatch.events.IncidentState;
 import io.lockwatch.events.LockStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -61,6 +66,15 @@ public final class WatchdogMetrics implements AutoCloseable {
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Timer detectionDelay;
   private final MultiGauge locks;
+  private final MultiGauge openIncidents;
+  private final Timer timeToDetect;
+  private final Timer timeToRecover;
+
+  /** Buckets of the incident histograms, in seconds: detection and recovery take seconds. */
+  public static final double[] INCIDENT_BUCKETS_SECONDS = {
+    0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600
+  };
+
   private KafkaStreamsMetrics kafkaMeters;
 
   public WatchdogMetrics() {
@@ -129,6 +143,22 @@ public final class WatchdogMetrics implements AutoCloseable {
             .description("Locks held in this instance's stores, by status.")
             .register(registry);
     locksByStatus(Map.of());
+    openIncidents =
+        MultiGauge.builder("lockwatch.incidents.open")
+            .description(
+                "Open incidents of the locks in this instance's stores, by state and severity;"
+                    + " 0 once they end.")
+            .register(registry);
+    openIncidents(Map.of());
+    timeToDetect =
+        incidentTimer(
+            "lockwatch.incident.time.to.detect",
+            "Incidents opened: from the last heartbeat's append to the judgement (detection time).");
+    timeToRecover =
+        incidentTimer(
+            "lockwatch.incident.time.to.recover",
+            "Incidents ended ALL CLEAR: from the last heartbeat's append to the next holder's"
+                + " recovery.");
   }
 
   /**
@@ -177,6 +207,35 @@ public final class WatchdogMetrics implements AutoCloseable {
     locks.register(rows, true);
   }
 
+  private Timer incidentTimer(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .serviceLevelObjectives(
+            Arrays.stream(INCIDENT_BUCKETS_SECONDS)
+                .mapToObj(seconds -> Duration.ofNanos((long) (seconds * 1e9)))
+                .toArray(Duration[]::new))
+        .register(registry);
+  }
+
+  /**
+   * Sets the open-incidents gauge from (state, severity) counts; every state and severity not given
+   * is 0, so that a resolved series reads 0 rather than vanishing.
+   */
+  public void openIncidents(Map<IncidentState, Map<AlertSeverity, Long>> counts) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (IncidentState state : IncidentState.values()) {
+      if (state == IncidentState.UNKNOWN || state == IncidentState.RESOLVED) {
+        continue;
+      }
+      AlertSeverity severity = IncidentRules.severityOf(state);
+      long count =
+          counts.getOrDefault(state, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      rows.add(
+          MultiGauge.Row.of(Tags.of("state", state.name(), "severity", severity.name()), count));
+    }
+    openIncidents.register(rows, true);
+  }
+
   /** The registry's meters in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();
@@ -196,6 +255,8 @@ public final class WatchdogMetrics implements AutoCloseable {
     private final long[] outcomeCounts = new long[Outcome.values().length];
     private final long[] alertCounts = new long[AlertReason.values().length];
     private final List<Duration> delays = new ArrayList<>();
+    private final List<Duration> detected = new ArrayList<>();
+    private final List<Duration> recovered = new ArrayList<>();
     private long commands;
     private long confirmed;
     private long failedChecks;
@@ -210,6 +271,15 @@ public final class WatchdogMetrics implements AutoCloseable {
       transition
           .detectionDelay()
           .ifPresent(delay -> delays.add(delay.isNegative() ? Duration.ZERO : delay));
+      for (Incident incident : transition.incidents()) {
+        if (incident.getRevision() == 1) {
+          detected.add(Duration.ofMillis(incident.getTimeToDetectMs()));
+        }
+        if (incident.getResolution() == IncidentResolution.ALL_CLEAR
+            && incident.getTimeToRecoverMs() != null) {
+          recovered.add(Duration.ofMillis(incident.getTimeToRecoverMs()));
+        }
+      }
       dirty = true;
     }
 
@@ -247,6 +317,8 @@ public final class WatchdogMetrics implements AutoCloseable {
         }
       }
       delays.forEach(detectionDelay::record);
+      detected.forEach(timeToDetect::record);
+      recovered.forEach(timeToRecover::record);
       commandsIssued.increment(commands);
       reclaimsConfirmed.increment(confirmed);
       checkFailures.increment(failedChecks);
@@ -258,6 +330,8 @@ public final class WatchdogMetrics implements AutoCloseable {
       Arrays.fill(outcomeCounts, 0);
       Arrays.fill(alertCounts, 0);
       delays.clear();
+      detected.clear();
+      recovered.clear();
       commands = 0;
       confirmed = 0;
       failedChecks = 0;

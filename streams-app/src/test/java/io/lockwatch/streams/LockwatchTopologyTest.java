@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
+import io.lockwatch.events.Incident;
+import io.lockwatch.events.IncidentResolution;
+import io.lockwatch.events.IncidentState;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.ReclaimCommand;
@@ -15,6 +18,7 @@ import io.lockwatch.events.ReclaimReason;
 import io.lockwatch.schemas.contract.ReclaimCommandIds;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,18 +123,54 @@ class LockwatchTopologyTest {
   }
 
   @Test
-  void shouldReAlertButNeverReissueWhenTheReclaimGoesUnconfirmed() {
+  void shouldAlertOnceAndNeverReissueWhenTheReclaimGoesUnconfirmed() {
     start(WatchdogHarness.policy());
     node7HoldsThenFreezes();
     lockwatch.advance(THRESHOLD.plusMillis(100));
     assertThat(lockwatch.commands()).hasSize(1);
     lockwatch.alerts();
+    lockwatch.incidents();
 
     lockwatch.advanceInSteps(Duration.ofSeconds(130), Duration.ofSeconds(1));
 
     assertThat(lockwatch.commands()).isEmpty();
-    assertThat(lockwatch.alertReasons())
-        .containsExactly(AlertReason.RECLAIM_UNCONFIRMED, AlertReason.RECLAIM_UNCONFIRMED);
+    // Alerted once; the incident stays UNCONFIRMED instead of an alert every minute.
+    assertThat(lockwatch.alertReasons()).containsExactly(AlertReason.RECLAIM_UNCONFIRMED);
+    assertThat(lockwatch.incidents())
+        .extracting(record -> record.value().getState())
+        .containsExactly(IncidentState.UNCONFIRMED);
+  }
+
+  @Test
+  void shouldPublishTheIncidentFromDetectionToAllClearWhenTheNextHolderRenews() {
+    start(WatchdogHarness.policy());
+    node7HoldsThenFreezes();
+    lockwatch.advance(THRESHOLD.plusMillis(100));
+    ReclaimCommand command = lockwatch.commands().get(0);
+    lockwatch.reclaimed(command);
+    lockwatch.acquire(NODE_4, 42, INTERVAL);
+    lockwatch.advance(INTERVAL);
+    lockwatch.heartbeat(NODE_4, 42);
+    lockwatch.advance(INTERVAL);
+    lockwatch.heartbeat(NODE_4, 42);
+
+    List<TestRecord<String, Incident>> revisions = lockwatch.incidents();
+    assertThat(revisions).extracting(TestRecord::key).containsOnly(LOCK + "@41");
+    assertThat(revisions)
+        .extracting(record -> record.value().getState())
+        .containsExactly(
+            IncidentState.RECLAIM_ISSUED,
+            IncidentState.RECLAIMED,
+            IncidentState.RECOVERING,
+            IncidentState.RECOVERING,
+            IncidentState.RESOLVED);
+    Incident last = revisions.get(revisions.size() - 1).value();
+    assertThat(last.getResolution()).isEqualTo(IncidentResolution.ALL_CLEAR);
+    assertThat(last.getRevision()).isEqualTo(5);
+    assertThat(last.getNextHolder().getNodeId()).isEqualTo(NODE_4.getNodeId());
+    assertThat(last.getTimeToRecoverMs()).isPositive();
+    assertThat(lockwatch.storedIncident(LOCK + "@41")).isEqualTo(last);
+    assertThat(lockwatch.stored(LOCK).getIncident()).as("ended: out of the lock's state").isNull();
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.lockwatch.core.WatchPolicy;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
@@ -54,6 +55,7 @@ final class WatchdogHarness implements AutoCloseable {
   private final TestOutputTopic<String, LockState> states;
   private final TestOutputTopic<String, Alert> alerts;
   private final TestOutputTopic<String, ReclaimCommand> commands;
+  private final TestOutputTopic<String, Incident> incidents;
   private final TestOutputTopic<byte[], byte[]> deadLetters;
   private final Map<String, Long> sequences = new HashMap<>();
 
@@ -107,6 +109,7 @@ final class WatchdogHarness implements AutoCloseable {
     states = output(topics.lockState());
     alerts = output(topics.alerts());
     commands = output(topics.reclaimCommands());
+    incidents = output(topics.incidents());
     deadLetters = output(topics.deadLetter());
   }
 
@@ -288,6 +291,18 @@ final class WatchdogHarness implements AutoCloseable {
 
   List<ReclaimCommand> commands() {
     return commands.readValuesToList();
+  }
+
+  /** The incident records written since the last call (each a revision), keyed by incident id. */
+  List<TestRecord<String, Incident>> incidents() {
+    return incidents.readRecordsToList();
+  }
+
+  /** An incident as the app's incidents store has it now. */
+  Incident storedIncident(String incidentId) {
+    KeyValueStore<String, Incident> store =
+        driver.getKeyValueStore(LockwatchTopology.INCIDENTS_STORE);
+    return store.get(incidentId);
   }
 
   List<TestRecord<byte[], byte[]>> deadLetters() {

@@ -136,6 +136,14 @@ public final class LockFold {
 
   /** Applies a lock event observed at {@code now}. */
   public Transition onEvent(String lockId, LockEvent event, Instant now) {
+    return onEvent(lockId, event, now, null);
+  }
+
+  /**
+   * Applies a lock event observed at {@code now}, read at {@code position} ({@code
+   * topic-partition@offset}, cited by incidents; null when unknown).
+   */
+  public Transition onEvent(String lockId, LockEvent event, Instant now, String position) {
     if (event.getHolder() != null
         && (event.getType() == LockEventType.ACQUIRED
             || event.getType() == LockEventType.HEARTBEAT)) {
@@ -143,20 +151,26 @@ public final class LockFold {
       brakeOf(lockId).heard(event.getHolder().getNodeId(), now);
     }
     LockState current = states.get(lockId);
-    return apply(lockId, statusOf(current), machine.onEvent(current, event, now), now);
+    return apply(lockId, statusOf(current), machine.onEvent(current, event, now, position), now);
   }
 
   /** Applies an operator action observed at {@code now}. */
   public Transition onAction(String lockId, OperatorAction action, Instant now) {
+    return onAction(lockId, action, now, null);
+  }
+
+  /** Applies an operator action observed at {@code now}, read at {@code position}. */
+  public Transition onAction(String lockId, OperatorAction action, Instant now, String position) {
     LockState current = states.get(lockId);
-    return apply(lockId, statusOf(current), machine.onOperatorAction(current, action, now), now);
+    return apply(
+        lockId, statusOf(current), machine.onOperatorAction(current, action, now, position), now);
   }
 
   /**
    * Runs the checks due at or before {@code now}, oldest first, at most {@code limit} of them, each
    * judged at {@code now}. A check superseded by a later schedule is dropped (the entry at the
-   * lock's {@code nextCheckAt} is the live one). A check that throws is filed again {@code
-   * checkRetry} later and reported; the others go on. Failures to store an outcome are not
+   * lock's {@link LockStateMachine#checkAt} is the live one). A check that throws is filed again
+   * {@code checkRetry} later and reported; the others go on. Failures to store an outcome are not
    * isolated: they propagate.
    *
    * @return how many scheduled checks were taken from the schedule
@@ -194,9 +208,8 @@ public final class LockFold {
     Transition transition;
     try {
       LockState state = states.get(lockId);
-      if (state == null
-          || state.getNextCheckAt() == null
-          || state.getNextCheckAt().isAfter(check.at())) {
+      Instant due = state == null ? null : LockStateMachine.checkAt(state);
+      if (due == null || due.isAfter(check.at())) {
         return;
       }
       before = state.getStatus();

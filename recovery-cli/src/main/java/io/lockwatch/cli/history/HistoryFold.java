@@ -166,9 +166,8 @@ public final class HistoryFold {
   /** Whether running {@code check} at its due time would leave no trace in the app's outputs. */
   private boolean changesNothing(CheckSchedule.Check check) {
     LockState state = states.get(check.lockId());
-    if (state == null
-        || state.getNextCheckAt() == null
-        || state.getNextCheckAt().isAfter(check.at())) {
+    Instant due = state == null ? null : LockStateMachine.checkAt(state);
+    if (due == null || due.isAfter(check.at())) {
       return true; // superseded: the fold drops it
     }
     Transition dryRun;

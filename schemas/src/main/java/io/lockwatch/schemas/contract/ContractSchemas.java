@@ -1,6 +1,7 @@
 package io.lockwatch.schemas.contract;
 
 import io.lockwatch.events.Alert;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.OperatorAction;
@@ -19,6 +20,7 @@ public final class ContractSchemas {
         LockState.getClassSchema(),
         Alert.getClassSchema(),
         ReclaimCommand.getClassSchema(),
-        OperatorAction.getClassSchema());
+        OperatorAction.getClassSchema(),
+        Incident.getClassSchema());
   }
 }

@@ -1,6 +1,7 @@
 package io.lockwatch.schemas.topics;
 
 import io.lockwatch.events.Alert;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.OperatorAction;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <tr><td>lockwatch.topic.alerts</td><td>lockwatch.alerts</td><td>lock id / Alert</td><td>delete</td></tr>
  *   <tr><td>lockwatch.topic.reclaim-commands</td><td>lockwatch.reclaim-commands</td><td>lock id / ReclaimCommand</td><td>delete</td></tr>
  *   <tr><td>lockwatch.topic.operator-actions</td><td>lockwatch.operator-actions</td><td>lock id / OperatorAction</td><td>delete</td></tr>
+ *   <tr><td>lockwatch.topic.incidents</td><td>lockwatch.incidents</td><td>incident id / Incident</td><td>compact</td></tr>
  *   <tr><td>lockwatch.topic.dead-letter</td><td>lockwatch.dead-letter</td><td>original bytes / original bytes</td><td>delete</td></tr>
  * </table>
  */
@@ -46,6 +48,7 @@ public final class TopicCatalog {
           "alerts",
           "reclaim-commands",
           "operator-actions",
+          "incidents",
           "dead-letter");
 
   private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -55,6 +58,7 @@ public final class TopicCatalog {
   private final Topic<String, Alert> alerts;
   private final Topic<String, ReclaimCommand> reclaimCommands;
   private final Topic<String, OperatorAction> operatorActions;
+  private final Topic<String, Incident> incidents;
   private final Topic<byte[], byte[]> deadLetter;
   private final SchemaRegistry registry;
 
@@ -92,6 +96,10 @@ public final class TopicCatalog {
             OperatorAction.class,
             CleanupPolicy.DELETE,
             TimestampType.LOG_APPEND_TIME);
+    // One record per change of an incident, keyed by its id: compaction keeps each one's latest.
+    this.incidents =
+        avroTopic(
+            config, "incidents", Incident.class, CleanupPolicy.COMPACT, TimestampType.CREATE_TIME);
     // Dead letters keep the original bytes untouched: whatever could not be read stays readable
     // later.
     this.deadLetter =
@@ -147,6 +155,10 @@ public final class TopicCatalog {
     return operatorActions;
   }
 
+  public Topic<String, Incident> incidents() {
+    return incidents;
+  }
+
   public Topic<byte[], byte[]> deadLetter() {
     return deadLetter;
   }
@@ -157,7 +169,8 @@ public final class TopicCatalog {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(lockEvents, lockState, alerts, reclaimCommands, operatorActions, deadLetter);
+    return List.of(
+        lockEvents, lockState, alerts, reclaimCommands, operatorActions, incidents, deadLetter);
   }
 
   /** Every topic for an admin client, with its cleanup policy. */

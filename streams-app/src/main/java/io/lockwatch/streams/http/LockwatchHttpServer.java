@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lockwatch.core.LockJson;
+import io.lockwatch.core.incident.IncidentJson;
+import io.lockwatch.core.incident.IncidentRules;
+import io.lockwatch.events.AlertSeverity;
+import io.lockwatch.events.Incident;
+import io.lockwatch.events.IncidentState;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.streams.LockwatchTopology;
@@ -234,9 +239,12 @@ public final class LockwatchHttpServer implements AutoCloseable {
         send(exchange, ready() ? 200 : 503, body);
       } else if (path.equals("/metrics")) {
         metrics.locksByStatus(locksByStatus());
+        metrics.openIncidents(openIncidents());
         sendText(exchange, metrics.scrape());
       } else if (path.equals("/locks")) {
         listLocks(exchange, query);
+      } else if (path.equals("/incidents")) {
+        listIncidents(exchange, query);
       } else if (path.startsWith("/locks/") && path.length() > "/locks/".length()) {
         // getPath() has decoded the percent-escapes once: decoding again would corrupt ids
         // with '%' or '+' in them.
@@ -255,6 +263,103 @@ public final class LockwatchHttpServer implements AutoCloseable {
       LOG.warn("HTTP request {} failed", exchange.getRequestURI(), e);
       send(exchange, 500, error(e.toString()));
     }
+  }
+
+  /**
+   * {@code GET /incidents[?open=true][&limit=N][&after=ID]}: every instance's incidents, open ones
+   * first (newest detection first), then ended ones (newest end first); paged by incident id.
+   */
+  private void listIncidents(HttpExchange exchange, Map<String, String> query) throws IOException {
+    int limit;
+    try {
+      limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1_000) {
+      send(exchange, 400, error("limit must be a whole number from 1 to 1000"));
+      return;
+    }
+    boolean openOnly = "true".equalsIgnoreCase(query.get("open"));
+    List<JsonNode> found = new ArrayList<>();
+    for (Incident incident : localIncidents()) {
+      if (!openOnly || IncidentRules.isOpen(incident)) {
+        found.add(IncidentJson.of(incident));
+      }
+    }
+    ArrayNode unreachable = LockJson.MAPPER.createArrayNode();
+    if (!"local".equals(query.get("scope"))) {
+      Map<String, CompletableFuture<Answer>> asked = new java.util.LinkedHashMap<>();
+      for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+        if (instance.hostInfo().equals(self) || instance.hostInfo().port() <= 0) {
+          continue;
+        }
+        Map<String, String> remoteQuery = new HashMap<>();
+        remoteQuery.put("scope", "local");
+        remoteQuery.put("limit", "1000");
+        if (openOnly) {
+          remoteQuery.put("open", "true");
+        }
+        asked.put(
+            instance.hostInfo().host() + ":" + instance.hostInfo().port(),
+            getAsync(instance.hostInfo(), "/incidents", remoteQuery));
+      }
+      long deadline = System.nanoTime() + PEER_DEADLINE.toNanos();
+      for (Map.Entry<String, CompletableFuture<Answer>> peer : asked.entrySet()) {
+        try {
+          Answer remote =
+              peer.getValue()
+                  .get(
+                      Math.max(0, deadline - System.nanoTime()),
+                      java.util.concurrent.TimeUnit.NANOSECONDS);
+          if (remote.status() != 200) {
+            unreachable.add(peer.getKey() + " (" + remote.status() + ")");
+            continue;
+          }
+          remote.body().path("incidents").forEach(found::add);
+        } catch (java.util.concurrent.TimeoutException e) {
+          peer.getValue().cancel(true);
+          unreachable.add(peer.getKey() + " (no answer in " + PEER_DEADLINE.toMillis() + " ms)");
+        } catch (java.util.concurrent.ExecutionException e) {
+          unreachable.add(peer.getKey());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
+    // Open first, newest detection first; then ended, newest end first; the id breaks ties.
+    found.sort(
+        java.util.Comparator.<JsonNode, Boolean>comparing(
+                incident -> "RESOLVED".equals(incident.path("state").asText()))
+            .thenComparing(
+                incident ->
+                    incident.path("resolvedAt").isNull()
+                        ? incident.path("detectedAt").asText()
+                        : incident.path("resolvedAt").asText(),
+                java.util.Comparator.reverseOrder())
+            .thenComparing(incident -> incident.path("incidentId").asText()));
+    int start = 0;
+    String after = query.get("after");
+    if (after != null) {
+      for (int i = 0; i < found.size(); i++) {
+        if (found.get(i).path("incidentId").asText().equals(after)) {
+          start = i + 1;
+          break;
+        }
+      }
+    }
+    List<JsonNode> page = found.subList(start, Math.min(found.size(), start + limit));
+    ObjectNode body = LockJson.MAPPER.createObjectNode();
+    body.put("count", page.size());
+    body.set("incidents", LockJson.MAPPER.createArrayNode().addAll(page));
+    if (start + limit < found.size()) {
+      body.put("next", page.get(page.size() - 1).path("incidentId").asText());
+    }
+    if (!unreachable.isEmpty()) {
+      body.set("unreachableInstances", unreachable);
+    }
+    send(exchange, 200, body);
   }
 
   private void listLocks(HttpExchange exchange, Map<String, String> query) throws IOException {
@@ -421,13 +526,54 @@ public final class LockwatchHttpServer implements AutoCloseable {
                   LockwatchTopology.COUNTS_STORE,
                   QueryableStoreTypes.<String, Long>keyValueStore()));
       try (KeyValueIterator<String, Long> all = store.all()) {
+        // The counts store also keeps the task's clock bookkeeping: only status keys count.
         all.forEachRemaining(
-            entry -> counts.merge(LockStatus.valueOf(entry.key), entry.value, Long::sum));
+            entry -> {
+              LockStatus status = STATUS_KEYS.get(entry.key);
+              if (status != null) {
+                counts.merge(status, entry.value, Long::sum);
+              }
+            });
       }
     } catch (InvalidStateStoreException e) {
       // Not queryable while rebalancing: report no locks rather than fail the scrape.
     }
     return counts;
+  }
+
+  private static final Map<String, LockStatus> STATUS_KEYS =
+      java.util.Arrays.stream(LockStatus.values())
+          .collect(java.util.stream.Collectors.toMap(LockStatus::name, status -> status));
+
+  /** Open incidents in this instance's stores, by state and severity (a small store). */
+  private Map<IncidentState, Map<AlertSeverity, Long>> openIncidents() {
+    Map<IncidentState, Map<AlertSeverity, Long>> counts = new EnumMap<>(IncidentState.class);
+    try {
+      for (Incident incident : localIncidents()) {
+        if (IncidentRules.isOpen(incident)) {
+          counts
+              .computeIfAbsent(incident.getState(), state -> new EnumMap<>(AlertSeverity.class))
+              .merge(incident.getSeverity(), 1L, Long::sum);
+        }
+      }
+    } catch (InvalidStateStoreException e) {
+      // Not queryable while rebalancing: report none rather than fail the scrape.
+    }
+    return counts;
+  }
+
+  /** Every incident in this instance's stores (open ones, and ended ones for a week). */
+  private List<Incident> localIncidents() {
+    ReadOnlyKeyValueStore<String, Incident> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                LockwatchTopology.INCIDENTS_STORE,
+                QueryableStoreTypes.<String, Incident>keyValueStore()));
+    List<Incident> all = new ArrayList<>();
+    try (KeyValueIterator<String, Incident> entries = store.all()) {
+      entries.forEachRemaining(entry -> all.add(entry.value));
+    }
+    return all;
   }
 
   private ReadOnlyKeyValueStore<String, LockState> store() {

@@ -100,7 +100,7 @@ public final class DeadlineIndex implements CheckSchedule {
       while (all.hasNext()) {
         KeyValue<String, LockState> lock = all.next();
         visitor.accept(lock.value);
-        Instant next = lock.value.getNextCheckAt();
+        Instant next = io.lockwatch.core.LockStateMachine.checkAt(lock.value);
         if (next != null) {
           store.put(key(next.toEpochMilli(), lock.key), NO_VALUE);
           filed++;

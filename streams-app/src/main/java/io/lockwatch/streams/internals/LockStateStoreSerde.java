@@ -1,6 +1,7 @@
 package io.lockwatch.streams.internals;
 
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockState;
 import io.lockwatch.events.LockStatus;
 import io.lockwatch.events.ReclaimPolicy;
@@ -20,8 +21,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * contract enum's symbols cannot corrupt stored state.
  */
 public final class LockStateStoreSerde implements Serde<LockState> {
-  /** 2 adds the detector and the learned rhythm; version 1 records are still read. */
-  static final byte VERSION = 2;
+  /**
+   * 2 adds the detector and the learned rhythm; 3 the open incident (Avro binary: rare, and read
+   * back whole) and the last incident's id. Versions 1 and 2 are still read.
+   */
+  static final byte VERSION = 3;
 
   @Override
   public Serializer<LockState> serializer() {
@@ -67,13 +71,16 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     out.writeNullableDouble(state.getHeartbeatLongestGapMs());
     out.writeLong(state.getHeartbeatSamples());
     out.writeNullableLong(state.getSuspectAfterMs());
+    out.writeString(state.getLastIncidentId());
+    out.writeBytes(
+        state.getIncident() == null ? null : IncidentStoreSerde.encode(state.getIncident()));
     return out.toByteArray();
   }
 
   static LockState decode(byte[] bytes) {
     Reader in = new Reader(bytes);
     byte version = in.readByte();
-    if (version != VERSION && version != 1) {
+    if (version < 1 || version > VERSION) {
       throw new SerializationException(
           "Lock-state store record of unknown format version " + version);
     }
@@ -114,6 +121,13 @@ public final class LockStateStoreSerde implements Serde<LockState> {
         samples = in.readLong();
         suspectAfter = in.readNullableLong();
       }
+      String lastIncidentId = null;
+      Incident incident = null;
+      if (version >= 3) {
+        lastIncidentId = in.readString();
+        byte[] encoded = in.readBytes();
+        incident = encoded == null ? null : IncidentStoreSerde.decode(encoded);
+      }
       in.expectEnd();
       return new LockState(
           lockId,
@@ -139,7 +153,9 @@ public final class LockStateStoreSerde implements Serde<LockState> {
           deviation,
           longestGap,
           samples,
-          suspectAfter);
+          suspectAfter,
+          incident,
+          lastIncidentId);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new SerializationException("Corrupt lock-state store record: " + e.getMessage(), e);
     }
@@ -213,6 +229,18 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       ensure(utf8.length);
       System.arraycopy(utf8, 0, buffer, size, utf8.length);
       size += utf8.length;
+    }
+
+    /** -1 length for null, else the bytes behind a 4-byte length. */
+    void writeBytes(byte[] value) {
+      if (value == null) {
+        writeInt(-1);
+        return;
+      }
+      writeInt(value.length);
+      ensure(value.length);
+      System.arraycopy(value, 0, buffer, size, value.length);
+      size += value.length;
     }
 
     private void writeInt(int value) {
@@ -291,6 +319,26 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       String value = new String(bytes, position, length, StandardCharsets.UTF_8);
       position += length;
       return value;
+    }
+
+    byte[] readBytes() {
+      int length = readInt();
+      if (length == -1) {
+        return null;
+      }
+      if (length < 0 || position + length > bytes.length) {
+        throw new IndexOutOfBoundsException("bytes of " + length + " run past the record");
+      }
+      byte[] value = Arrays.copyOfRange(bytes, position, position + length);
+      position += length;
+      return value;
+    }
+
+    private int readInt() {
+      return (readByte() & 0xff) << 24
+          | (readByte() & 0xff) << 16
+          | (readByte() & 0xff) << 8
+          | (readByte() & 0xff);
     }
 
     void expectEnd() {

@@ -10,6 +10,7 @@ import io.lockwatch.core.clock.Tick;
 import io.lockwatch.core.fold.LockFold;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.Incident;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
 import io.lockwatch.events.LockState;
@@ -22,7 +23,9 @@ import io.lockwatch.streams.JudgementGate;
 import io.lockwatch.streams.WatchdogMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,6 +36,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +80,8 @@ public final class WatchdogProcessor
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, LockState> states;
   private KeyValueStore<String, Long> countsStore;
+  private KeyValueStore<String, Incident> incidents;
+  private Instant nextIncidentSweep;
   private StatusCounts counts;
   private LockFold fold;
   private WatchdogMetrics.TaskMetrics taskMetrics;
@@ -94,7 +100,15 @@ public final class WatchdogProcessor
       String commitHook,
       String stateSink,
       String alertsSink,
-      String commandsSink) {}
+      String commandsSink,
+      String incidentsStore,
+      String incidentsSink) {}
+
+  /** How long an ended incident stays in the task's incidents store (the topic keeps it). */
+  static final Duration INCIDENT_RETENTION = Duration.ofDays(7);
+
+  /** How often (on the log's clock) the incidents store is swept of expired ended incidents. */
+  static final Duration INCIDENT_SWEEP_EVERY = Duration.ofHours(1);
 
   /**
    * @param inputPartitions the partition count of both input topics, to check that each input sits
@@ -133,6 +147,8 @@ public final class WatchdogProcessor
     this.context = context;
     this.states = context.getStateStore(names.stateStore());
     this.countsStore = context.getStateStore(names.countsStore());
+    this.incidents = context.getStateStore(names.incidentsStore());
+    this.nextIncidentSweep = null;
     KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(names.indexStore());
     DeadlineIndex index = new DeadlineIndex(indexStore);
     // The rules' memory (pause diagnosis) is this task's alone and starts afresh with its stores,
@@ -184,13 +200,17 @@ public final class WatchdogProcessor
     metadata
         .filter(source -> source.topic().equals(lockEventsTopic))
         .ifPresent(source -> nextInputOffset = source.offset() + 1);
+    String position =
+        metadata
+            .map(source -> source.topic() + "-" + source.partition() + "@" + source.offset())
+            .orElse(null);
     if (value instanceof LockEvent event && Tick.isTick(event)) {
       onTick(event, record.timestamp(), metadata);
     } else if (value instanceof LockEvent event) {
       InputValidation.check(lockId, event);
       checkPartition(lockId, metadata, producerOf(event), event.getHolder(), event.getEventId());
       statusCounts();
-      Transition transition = fold.onEvent(lockId, event, now);
+      Transition transition = fold.onEvent(lockId, event, now, position);
       if (event.getType() == LockEventType.RECLAIMED && transition.outcome() == Outcome.APPLIED) {
         taskMetrics.reclaimConfirmed();
       }
@@ -199,7 +219,7 @@ public final class WatchdogProcessor
       checkPartition(
           lockId, metadata, "operator " + action.getOperator(), null, action.getActionId());
       statusCounts();
-      fold.onAction(lockId, action, now);
+      fold.onAction(lockId, action, now, position);
     } else if (value == null) {
       throw new ContractViolation(
           "a null value (tombstone) on an input topic; inputs are events, not a table");
@@ -303,6 +323,27 @@ public final class WatchdogProcessor
       fold.judgeAfreshFrom(freshFrom.get());
     }
     logClock.now().ifPresent(this::judgeOnLogClock);
+    logClock.now().ifPresent(this::sweepIncidents);
+  }
+
+  /** Drops ended incidents older than the retention from the store, once an hour of log time. */
+  private void sweepIncidents(Instant clock) {
+    if (nextIncidentSweep != null && clock.isBefore(nextIncidentSweep)) {
+      return;
+    }
+    nextIncidentSweep = clock.plus(INCIDENT_SWEEP_EVERY);
+    Instant expired = clock.minus(INCIDENT_RETENTION);
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, Incident> all = incidents.all()) {
+      all.forEachRemaining(
+          entry -> {
+            Instant resolvedAt = entry.value.getResolvedAt();
+            if (resolvedAt != null && resolvedAt.isBefore(expired)) {
+              gone.add(entry.key);
+            }
+          });
+    }
+    gone.forEach(incidents::delete);
   }
 
   /**
@@ -384,6 +425,12 @@ public final class WatchdogProcessor
     for (ReclaimCommand command : transition.commands()) {
       context.forward(
           new Record<String, SpecificRecord>(lockId, command, timestamp), names.commandsSink());
+    }
+    for (Incident incident : transition.incidents()) {
+      incidents.put(incident.getIncidentId(), incident);
+      context.forward(
+          new Record<String, SpecificRecord>(incident.getIncidentId(), incident, timestamp),
+          names.incidentsSink());
     }
     taskMetrics.record(transition);
   }
