@@ -3,6 +3,7 @@ package io.lockwatch.core;
 import io.lockwatch.core.brake.MassStaleBrake;
 import io.lockwatch.core.detect.AccrualDetector;
 import io.lockwatch.core.detect.Detector;
+import io.lockwatch.core.incident.IncidentSettings;
 import io.lockwatch.events.ReclaimPolicy;
 import io.lockwatch.schemas.registry.CompatibilityLevel;
 import io.lockwatch.schemas.registry.UrlCredentials;
@@ -259,6 +260,31 @@ public final class LockwatchConfig {
               "mass-stale brake: a holder node counts as part of the fleet while heard from"
                   + " within this long")
           .define(
+              "lockwatch.incidents.recovery-renewals",
+              Type.INT,
+              2,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "an incident ends ALL CLEAR once the next holder (a higher token) has renewed this"
+                  + " often, or released; 0: its acquire is enough")
+          .define(
+              "lockwatch.incidents.escalate-after.ms",
+              Type.LONG,
+              300_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "an incident whose stale holding still blocks the lock (detected, held, denied,"
+                  + " reclaim issued, rejected or unconfirmed) this long after detection is"
+                  + " ESCALATED (severity CRITICAL)")
+          .define(
+              "lockwatch.incidents.left-free-after.ms",
+              Type.LONG,
+              600_000L,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "an incident whose lock was reclaimed and taken by no one for this long ends"
+                  + " LEFT_FREE")
+          .define(
               "lockwatch.clock.jump.ms",
               Type.LONG,
               2_000L,
@@ -450,7 +476,8 @@ public final class LockwatchConfig {
               || key.startsWith("lockwatch.policy.")
               || key.startsWith("lockwatch.reclaim.")
               || key.startsWith("lockwatch.detector.")
-              || key.startsWith("lockwatch.brake.")) {
+              || key.startsWith("lockwatch.brake.")
+              || key.startsWith("lockwatch.incidents.")) {
             judgement.put(key, value);
           }
         });
@@ -521,6 +548,11 @@ public final class LockwatchConfig {
                     (Integer) parsed.get("lockwatch.brake.min-nodes"),
                     millis("lockwatch.brake.window.ms"),
                     (Integer) parsed.get("lockwatch.brake.max-reclaims-per-minute")))
+            .incidents(
+                new IncidentSettings(
+                    (Integer) parsed.get("lockwatch.incidents.recovery-renewals"),
+                    millis("lockwatch.incidents.escalate-after.ms"),
+                    millis("lockwatch.incidents.left-free-after.ms")))
             .confirmTimeout(millis("lockwatch.reclaim.confirm-timeout.ms"));
     for (Map.Entry<String, String> rule : rules("lockwatch.threshold.overrides").entrySet()) {
       policy.thresholdOverride(

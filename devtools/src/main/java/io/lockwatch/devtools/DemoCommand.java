@@ -1,6 +1,8 @@
 package io.lockwatch.devtools;
 
+import io.lockwatch.cli.IncidentStory;
 import io.lockwatch.devstack.DevStack;
+import io.lockwatch.events.Incident;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Lockwatch demo: node-7 and " + Node7Scenario.LOCK + ", on the embedded stack");
     wipe(dataDir);
     Files.createDirectories(dataDir);
+    Node7Scenario.Result result;
     try (DevStack stack = DevStack.startPersistent(dataDir)) {
       DevStack.Timings timings = stack.startupTimings();
       out.printf(
@@ -49,21 +52,29 @@ public final class DemoCommand implements Callable<Integer> {
           seconds(timings.total()), seconds(timings.broker()), seconds(timings.registry()));
       out.println("  Kafka bootstrap servers: " + stack.bootstrapServers());
       out.println("  Schema registry:         " + stack.registryUrl());
-      Node7Scenario.Result result =
-          new Node7Scenario(stack, dataDir, out, Duration.ofSeconds(1)).run();
+      result = new Node7Scenario(stack, dataDir, out, Duration.ofSeconds(1)).run();
       out.println();
-      long reclaims = result.outcomes().stream().filter(o -> o.result().reclaimed()).count();
       out.printf(
-          "Recovered: the command carried node-7's token %d and was issued %s after the threshold crossing; the trigger released the lock %d time(s); node-3 took it with token %d; node-7's write with token %d was %s.%n",
-          result.node7Token(),
-          io.lockwatch.cli.output.Times.duration(
-              Duration.between(result.thresholdCrossing(), result.command().getIssuedAt())),
-          reclaims,
+          "Fenced: node-3 took the lock with token %d; node-7's write with its old token %d was"
+              + " %s.%n",
           result.nextToken(),
           result.node7Token(),
           result.zombieWriteRefused() ? "refused" : "ACCEPTED");
     }
     out.println("Stopped; the demo's data is in " + dataDir);
+    // The story ends with the incident's own record, as the night ended with the operator's line.
+    Incident incident = result.incident();
+    out.println();
+    out.printf(
+        "Incident %s: last heartbeat %s, detected %s later, reclaimed by %s, %d zombie write(s)"
+            + " after it%n",
+        incident.getIncidentId(),
+        new io.lockwatch.cli.output.Times(java.time.ZoneOffset.UTC)
+            .full(incident.getLastHeartbeatObservedAt()),
+        io.lockwatch.cli.output.Times.duration(Duration.ofMillis(incident.getTimeToDetectMs())),
+        incident.getReclaimedBy(),
+        incident.getZombieEvents());
+    out.println(IncidentStory.allClear(incident).orElseThrow());
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.lockwatch.devtools;
 
+import io.lockwatch.cli.IncidentStory;
 import io.lockwatch.cli.history.HistoryFold;
 import io.lockwatch.cli.history.KafkaHistory;
 import io.lockwatch.cli.history.Selection;
@@ -19,6 +20,8 @@ import io.lockwatch.devstack.DevStack;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
 import io.lockwatch.events.HolderIdentity;
+import io.lockwatch.events.Incident;
+import io.lockwatch.events.IncidentResolution;
 import io.lockwatch.events.ReclaimCommand;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import io.lockwatch.streams.LockwatchApp;
@@ -70,7 +73,8 @@ public final class Node7Scenario {
       boolean zombieWriteRefused,
       Instant from,
       Instant to,
-      Path report) {
+      Path report,
+      Incident incident) {
 
     /** When the threshold was crossed, by Lockwatch's observation of the last heartbeat. */
     public Instant thresholdCrossing() {
@@ -85,6 +89,7 @@ public final class Node7Scenario {
   private final long startNanos = System.nanoTime();
   private final List<ReclaimTrigger.Outcome> outcomes = new CopyOnWriteArrayList<>();
   private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+  private final List<Incident> incidents = new CopyOnWriteArrayList<>();
   private volatile boolean tailing = true;
 
   public Node7Scenario(DevStack stack, Path workDir, PrintWriter out, Duration interval) {
@@ -201,7 +206,7 @@ public final class Node7Scenario {
         locks.release(LOCK, next);
         node3.released(LOCK, next, "config pushed").get(30, TimeUnit.SECONDS);
         say("node-3 released " + LOCK);
-        Thread.sleep(500);
+        await("the incident's ALL CLEAR", Duration.ofSeconds(30), () -> allClear() != null);
         Instant to = Instant.now().plusSeconds(1);
         tailing = false;
         tail.join(5_000);
@@ -212,6 +217,7 @@ public final class Node7Scenario {
         PostmortemText.print(out, postmortem);
         Files.writeString(report, PostmortemHtml.render(postmortem), StandardCharsets.UTF_8);
         out.println("HTML report: " + report);
+        Incident incident = allClear();
         return new Result(
             token,
             outcomes.get(0).command(),
@@ -222,7 +228,8 @@ public final class Node7Scenario {
             !zombieWrite,
             from,
             to,
-            report);
+            report,
+            incident);
       }
     }
   }
@@ -241,6 +248,14 @@ public final class Node7Scenario {
         new HistoryFold(new LockStateMachine(config.watchPolicy())),
         postmortem);
     return postmortem;
+  }
+
+  private Incident allClear() {
+    return incidents.stream()
+        .filter(incident -> incident.getLockId().equals(LOCK))
+        .filter(incident -> incident.getResolution() == IncidentResolution.ALL_CLEAR)
+        .findFirst()
+        .orElse(null);
   }
 
   private Alert zombie() {
@@ -274,7 +289,11 @@ public final class Node7Scenario {
             new org.apache.kafka.common.serialization.StringDeserializer(),
             new DemoDeserializer(catalog))) {
       List<TopicPartition> partitions = new java.util.ArrayList<>();
-      for (String topic : List.of(catalog.alerts().name(), catalog.reclaimCommands().name())) {
+      for (String topic :
+          List.of(
+              catalog.alerts().name(),
+              catalog.reclaimCommands().name(),
+              catalog.incidents().name())) {
         consumer
             .partitionsFor(topic)
             .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
@@ -292,6 +311,20 @@ public final class Node7Scenario {
           if (record.value() instanceof Alert alert) {
             alerts.add(alert);
             say("Lockwatch alert " + alert.getReason() + ": " + alert.getMessage());
+          } else if (record.value() instanceof Incident incident) {
+            Incident before =
+                incidents.stream()
+                    .filter(seen -> seen.getIncidentId().equals(incident.getIncidentId()))
+                    .reduce((first, second) -> second)
+                    .orElse(null);
+            incidents.add(incident);
+            say(
+                "Lockwatch incident "
+                    + incident.getIncidentId()
+                    + " "
+                    + incident.getState()
+                    + ": "
+                    + IncidentStory.change(before, incident));
           } else if (record.value() instanceof ReclaimCommand command) {
             commands.add(command);
             waitingSince.put(command, System.nanoTime());
@@ -368,9 +401,13 @@ public final class Node7Scenario {
 
     @Override
     public Object deserialize(String topic, byte[] data) {
-      return topic.equals(catalog.alerts().name())
-          ? catalog.alerts().valueSerde().deserializer().deserialize(topic, data)
-          : catalog.reclaimCommands().valueSerde().deserializer().deserialize(topic, data);
+      if (topic.equals(catalog.alerts().name())) {
+        return catalog.alerts().valueSerde().deserializer().deserialize(topic, data);
+      }
+      if (topic.equals(catalog.incidents().name())) {
+        return catalog.incidents().valueSerde().deserializer().deserialize(topic, data);
+      }
+      return catalog.reclaimCommands().valueSerde().deserializer().deserialize(topic, data);
     }
   }
 }

@@ -2,10 +2,16 @@ package io.lockwatch.devtools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lockwatch.cli.IncidentStory;
+import io.lockwatch.cli.LockwatchCli;
 import io.lockwatch.devstack.DevStack;
 import io.lockwatch.devstack.IntegrationTest;
+import io.lockwatch.events.Incident;
+import io.lockwatch.events.IncidentResolution;
+import io.lockwatch.events.IncidentState;
 import io.lockwatch.events.LockEvent;
 import io.lockwatch.events.LockEventType;
+import io.lockwatch.events.ReclaimReason;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
 import io.lockwatch.schemas.topics.TopicCatalog;
 import java.io.PrintWriter;
@@ -75,6 +81,78 @@ class Node7ScenarioTest {
     assertThat(Files.readString(dir.resolve("locks").resolve("aim_lock_config.conf")))
         .isEqualTo("fleet settings v2 (node-3, token " + result.nextToken() + ")\n");
     assertThat(out.toString()).contains("\nPostmortem of aim_lock_config.conf, ");
+
+    // One incident, from detection to ALL CLEAR, every figure on it, from the log's clock.
+    Incident incident = result.incident();
+    String id = "aim_lock_config.conf@" + result.node7Token();
+    assertThat(incident.getIncidentId()).isEqualTo(id);
+    assertThat(incident.getResolution()).isEqualTo(IncidentResolution.ALL_CLEAR);
+    assertThat(incident.getState()).isEqualTo(IncidentState.RESOLVED);
+    assertThat(incident.getCause()).isEqualTo(ReclaimReason.HEARTBEAT_FROZEN);
+    assertThat(incident.getHolder().getNodeId()).isEqualTo("node-7");
+    assertThat(incident.getLastHeartbeatObservedAt())
+        .isEqualTo(result.command().getLastHeartbeatObservedAt());
+    assertThat(incident.getStaleSince()).isEqualTo(result.thresholdCrossing());
+    assertThat(incident.getDetectedAt()).isEqualTo(result.command().getIssuedAt());
+    assertThat(incident.getTimeToDetectMs())
+        .isEqualTo(
+            Duration.between(incident.getLastHeartbeatObservedAt(), incident.getDetectedAt())
+                .toMillis());
+    assertThat(incident.getDetectionLagMs()).isBetween(0L, 1_000L);
+    assertThat(incident.getCommandId()).isEqualTo(result.command().getCommandId());
+    assertThat(incident.getReclaimConfirmedAt()).isAfterOrEqualTo(incident.getReclaimIssuedAt());
+    assertThat(incident.getReclaimedBy()).isEqualTo(Node7Scenario.TRIGGER);
+    assertThat(incident.getNextHolder().getNodeId()).isEqualTo("node-3");
+    assertThat(incident.getNextFencingToken()).isEqualTo(result.nextToken());
+    assertThat(incident.getNextAcquiredAt()).isAfterOrEqualTo(incident.getReclaimConfirmedAt());
+    assertThat(incident.getNextFirstRenewalAt()).isAfter(incident.getNextAcquiredAt());
+    assertThat(incident.getZombieEvents()).as("node-7's woken heartbeat").isEqualTo(1);
+    assertThat(incident.getResolvedAt()).isAfterOrEqualTo(incident.getNextFirstRenewalAt());
+    assertThat(incident.getTimeToRecoverMs())
+        .isEqualTo(
+            Duration.between(incident.getLastHeartbeatObservedAt(), incident.getResolvedAt())
+                .toMillis());
+    assertThat(incident.getEvidence())
+        .containsKeys(
+            "lastHeartbeat", "command", "confirmation", "nextAcquire", "zombie", "recovery");
+    assertThat(incident.getEvidence().get("confirmation"))
+        .contains("@")
+        .contains(catalog.lockEvents().name() + "-");
+    assertThat(IncidentStory.allClear(incident).orElseThrow())
+        .startsWith(
+            "ALL CLEAR: aim_lock_config.conf healthy under node-3 (token "
+                + result.nextToken()
+                + "); detected ");
+    assertThat(out.toString()).contains("Lockwatch incident " + id + " RESOLVED: ended: ALL_CLEAR");
+
+    // The CLI reads the same incident from the topic.
+    StringWriter cliOut = new StringWriter();
+    StringWriter cliErr = new StringWriter();
+    int code =
+        LockwatchCli.run(
+            new PrintWriter(cliOut),
+            new PrintWriter(cliErr),
+            "incidents",
+            "show",
+            id,
+            "--bootstrap-servers",
+            stack.bootstrapServers(),
+            "--registry-url",
+            stack.registryUrl());
+    assertThat(code).as(cliErr.toString()).isZero();
+    assertThat(cliOut.toString())
+        .startsWith(
+            "Incident "
+                + id
+                + ": HEARTBEAT_FROZEN of aim_lock_config.conf (token "
+                + result.node7Token()
+                + "), held by node-7\n")
+        .contains("judged stale: silent ")
+        .contains("reclaim confirmed by " + Node7Scenario.TRIGGER)
+        .contains("next holder node-3 acquired on token " + result.nextToken())
+        .contains("zombie writes: 1")
+        .contains("ended: ALL_CLEAR")
+        .contains(IncidentStory.allClear(incident).orElseThrow());
   }
 
   private static LockEvent decode(TopicCatalog catalog, ConsumerRecord<byte[], byte[]> record) {

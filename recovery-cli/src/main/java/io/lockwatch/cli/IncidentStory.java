@@ -13,7 +13,7 @@ public final class IncidentStory {
   private IncidentStory() {}
 
   /** What {@code after} says that {@code before} (null: none) did not. */
-  static String change(Incident before, Incident after) {
+  public static String change(Incident before, Incident after) {
     List<String> said = new ArrayList<>();
     if (before == null) {
       said.add(
@@ -55,7 +55,7 @@ public final class IncidentStory {
               + seconds(after.getPausedForMs())
               + (after.getPauseCause() != null ? " (" + after.getPauseCause() + ")" : ""));
     }
-    if (changed(before, after, Incident::getZombieEvents)) {
+    if (changed(before, after, Incident::getZombieEvents) && after.getZombieEvents() > 0) {
       said.add("zombie writes: " + after.getZombieEvents());
     }
     if (changed(before, after, Incident::getNextFencingToken)) {
@@ -153,7 +153,10 @@ public final class IncidentStory {
   }
 
   private static String seconds(Long millis) {
-    return millis == null ? "-" : String.format("%.1f s", millis / 1000.0);
+    if (millis == null) {
+      return "-";
+    }
+    return millis < 1_000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
   }
 
   static String seconds(Duration duration) {
