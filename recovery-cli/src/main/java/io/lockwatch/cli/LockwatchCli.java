@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
       DenyCommand.class,
       ExportCommand.class,
       SchemasCommand.class,
-      TriggerCommand.class
+      TriggerCommand.class,
+      NotifyCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
