@@ -96,7 +96,8 @@ class PythonProducerIntegrationTest {
                   topics.lockEvents().name(),
                   topics.lockState().name(),
                   topics.alerts().name(),
-                  topics.reclaimCommands().name()));
+                  topics.reclaimCommands().name(),
+                  topics.incidents().name()));
       assertThat(consumed.exitCode()).as(consumed.output()).isZero();
       Map<String, List<JsonNode>> byTopic = new HashMap<>();
       for (String line : consumed.output().split("\n")) {
@@ -119,6 +120,18 @@ class PythonProducerIntegrationTest {
       assertThat(byTopic.get(topics.reclaimCommands().name()))
           .extracting(cmd -> cmd.path("lockId").asText() + "@" + cmd.path("fencingToken").asLong())
           .containsExactly(LOCK + "@41");
+      // The incident, decoded by the third-party client from the registry's schema.
+      assertThat(byTopic.get(topics.incidents().name()))
+          .extracting(
+              incident ->
+                  incident.path("incidentId").asText()
+                      + " "
+                      + incident.path("state").asText()
+                      + " rev "
+                      + incident.path("revision").asLong()
+                      + " by "
+                      + incident.path("holder").path("nodeId").asText())
+          .startsWith(LOCK + "@41 RECLAIM_ISSUED rev 1 by node-7");
       assertThat(
               BoundedTopicReader.readAll(
                   client, topics.deadLetter().name(), Duration.ofSeconds(10)))
