@@ -134,6 +134,15 @@ class HistoryAgreementIntegrationTest {
             .as("%s at the end", entry.getKey())
             .isEqualTo(LockJson.MAPPER.readTree(LockJson.of(entry.getValue()).toString()));
       }
+
+      // The incidents: the CLI's fold of the log gives the app's, figure for figure.
+      JsonNode live = incidents(config, false);
+      JsonNode folded = incidents(config, true);
+      List<String> ids = new java.util.ArrayList<>();
+      live.forEach(incident -> ids.add(incident.path("incidentId").asText()));
+      // The three frozen holdings; steady.conf too when the app's restart outlasted its threshold.
+      assertThat(ids).contains("ahead.conf@11", "behind.conf@21", "restart.conf@41");
+      assertThat(folded).as("incidents folded from the log").isEqualTo(live);
     } finally {
       app.close();
     }
@@ -149,6 +158,23 @@ class HistoryAgreementIntegrationTest {
             .setIncarnation(node + "-1")
             .build();
     return LockEventPublisher.create(client, holder, Clock.offset(Clock.systemUTC(), skew));
+  }
+
+  /** {@code lockwatch incidents -o json}: from the topic, or folded from the history. */
+  private static JsonNode incidents(Path config, boolean fromHistory) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("incidents", "-o", "json", "--config", config.toString()));
+    if (fromHistory) {
+      args.add("--from-history");
+    }
+    int code =
+        LockwatchCli.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+    assertThat(err.toString()).isEmpty();
+    assertThat(code).isZero();
+    return LockJson.MAPPER.readTree(out.toString());
   }
 
   /** Every lock as {@code lockwatch at} folds it at {@code at}, by lock id. */

@@ -44,8 +44,16 @@ import picocli.CommandLine.Spec;
 public final class IncidentsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
+  @Mixin HistoryOptions source;
   @Mixin OutputOptions output;
+
+  @Option(
+      names = "--from-history",
+      description =
+          "Derive the incidents by folding the lock events and operator actions with the app's"
+              + " rules and settings (--config, or an export's --file), instead of reading the"
+              + " incidents topic: history and the live service agree.")
+  boolean fromHistory;
 
   @Option(names = "--open", description = "Only incidents not yet ended.")
   boolean open;
@@ -65,7 +73,11 @@ public final class IncidentsCommand implements Callable<Integer> {
             ? null
             : TimeParser.instant(since, output.zone(), LocalDate.now(output.zone()), Instant.now());
     List<Incident> latest = new ArrayList<>();
-    for (List<Incident> revisions : read(connection).values()) {
+    Map<String, List<Incident>> incidents =
+        fromHistory
+            ? folded(source, output.progress(spec.commandLine().getErr()))
+            : read(source.connection);
+    for (List<Incident> revisions : incidents.values()) {
       Incident incident = revisions.get(revisions.size() - 1);
       if ((!open || IncidentRules.isOpen(incident))
           && (from == null || !incident.getDetectedAt().isBefore(from))) {
@@ -150,6 +162,33 @@ public final class IncidentsCommand implements Callable<Integer> {
                 }
               }
             });
+    return byId;
+  }
+
+  /** Every revision of every incident, as the app's rules make them from the history. */
+  static Map<String, List<Incident>> folded(
+      HistoryOptions source, io.lockwatch.cli.output.Progress progress) throws Exception {
+    io.lockwatch.core.LockwatchConfig settings = source.settings();
+    Map<String, List<Incident>> byId = new LinkedHashMap<>();
+    io.lockwatch.cli.history.HistoryFold fold =
+        new io.lockwatch.cli.history.HistoryFold(
+                new io.lockwatch.core.LockStateMachine(settings.watchPolicy()))
+            .listen(
+                (lockId, before, transition, now) ->
+                    transition
+                        .incidents()
+                        .forEach(
+                            incident ->
+                                byId.computeIfAbsent(
+                                        incident.getIncidentId(), id -> new ArrayList<>())
+                                    .add(incident)));
+    io.lockwatch.cli.history.Timeline.walk(
+        source.history(settings, progress),
+        null,
+        Instant.now(),
+        io.lockwatch.cli.history.Selection.ALL,
+        fold,
+        (entry, judgement, state) -> {});
     return byId;
   }
 

@@ -98,11 +98,11 @@ public final class HistoryFold {
       case EVENT -> {
         partitions.put(lockId, entry.partition());
         settleQuietCheck(lockId);
-        yield Optional.of(fold.onEvent(lockId, entry.event(), entry.time()));
+        yield Optional.of(fold.onEvent(lockId, entry.event(), entry.time(), position(entry)));
       }
       case ACTION -> {
         settleQuietCheck(lockId);
-        yield Optional.of(fold.onAction(lockId, entry.action(), entry.time()));
+        yield Optional.of(fold.onAction(lockId, entry.action(), entry.time(), position(entry)));
       }
       case ALERT, COMMAND -> {
         // The app spoke about this lock: a check it owed was run, on the inputs up to the
@@ -114,6 +114,11 @@ public final class HistoryFold {
         yield Optional.empty();
       }
     };
+  }
+
+  /** Where the entry sits, as the app cites its inputs: {@code topic-partition@offset}. */
+  private static String position(Entry entry) {
+    return entry.topic() + "-" + entry.partition() + "@" + entry.offset();
   }
 
   /** When the app made an output: its detection or issue time (its record time may be earlier). */
