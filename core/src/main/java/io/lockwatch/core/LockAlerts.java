@@ -183,7 +183,14 @@ final class LockAlerts {
         .setMessage(action.getType() + " by " + action.getOperator() + " refused: " + why)
         .setFencingToken(action.getFencingToken())
         .setHolder(current == null ? null : current.getHolder())
-        .setEvidence(evidence("actionId", action.getActionId(), "operator", action.getOperator()))
+        .setEvidence(
+            evidence(
+                "actionId",
+                action.getActionId(),
+                "operator",
+                action.getOperator(),
+                AlertEvidence.REFUSED_BECAUSE,
+                why))
         .build();
   }
 

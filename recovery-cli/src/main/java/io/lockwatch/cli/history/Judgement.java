@@ -36,6 +36,16 @@ public record Judgement(Optional<Transition> transition, LockStatus before, long
         .anyMatch(alert -> alert.getReason() == reason);
   }
 
+  /** A piece of evidence of the rules' alert of this reason for the entry, if any. */
+  public Optional<String> alertEvidence(AlertReason reason, String key) {
+    return transition.stream()
+        .flatMap(t -> t.alerts().stream())
+        .filter(alert -> alert.getReason() == reason)
+        .map(alert -> alert.getEvidence().get(key))
+        .filter(java.util.Objects::nonNull)
+        .findFirst();
+  }
+
   /** The message of the rules' alert of this reason for the entry, if any. */
   public Optional<String> alertMessage(AlertReason reason) {
     return transition.stream()

@@ -7,6 +7,8 @@ import io.lockwatch.cli.history.Selection;
 import io.lockwatch.cli.history.Timeline;
 import io.lockwatch.cli.output.EntryText;
 import io.lockwatch.cli.output.Times;
+import io.lockwatch.core.AlertEvidence;
+import io.lockwatch.core.LockStateMachine;
 import io.lockwatch.core.Outcome;
 import io.lockwatch.events.Alert;
 import io.lockwatch.events.AlertReason;
@@ -48,7 +50,11 @@ public final class Postmortem implements Timeline.Listener {
     Instant lastHeartbeat;
     long lastSequence;
     Instant end;
+    Ending ending;
     String endedBy;
+    // How long the heartbeat may stay silent, as the rules last had it (the accrual detector's
+    // learned deadline, else the threshold).
+    Long staleAfterMs;
 
     Holding(
         String lockId,
@@ -61,6 +67,7 @@ public final class Postmortem implements Timeline.Listener {
         Instant lastHeartbeat) {
       this.lockId = lockId;
       this.thresholdMs = thresholdMs;
+      this.staleAfterMs = thresholdMs;
       this.holder = holder;
       this.token = token;
       this.acquiredAt = acquiredAt;
@@ -84,6 +91,13 @@ public final class Postmortem implements Timeline.Listener {
 
   /** A span of a holding: the time it was held for an operator's approval, and how it ended. */
   public record Span(Instant from, Instant to, String endedBy) {}
+
+  /** How a holding ended, as a value (its text, endedBy, is for people). */
+  public enum Ending {
+    RELEASED,
+    RECLAIMED,
+    SUPERSEDED
+  }
 
   /** Something that happened at an instant, for the text and the drawing. */
   public record Fact(
@@ -154,7 +168,7 @@ public final class Postmortem implements Timeline.Listener {
                         state.getAcquiredAt(),
                         start,
                         state.getHeartbeatIntervalMs(),
-                        state.getThresholdMs(),
+                        LockStateMachine.staleAfterMs(state),
                         state.getLastHeartbeatObservedAt());
                 holding.lastSequence = state.getLastSequence();
                 if (state.getStatus() == LockStatus.AWAITING_APPROVAL) {
@@ -193,8 +207,7 @@ public final class Postmortem implements Timeline.Listener {
     if (refused) {
       String why =
           judgement
-              .alertMessage(AlertReason.MANUAL_RECLAIM_REFUSED)
-              .map(message -> message.substring(message.indexOf("refused: ") + 9))
+              .alertEvidence(AlertReason.MANUAL_RECLAIM_REFUSED, AlertEvidence.REFUSED_BECAUSE)
               .orElse("it did not match the lock");
       fact(entry, Kind.OPERATOR_REFUSED, asked + ": refused, " + why, Map.of("verdict", "refused"));
       return;
@@ -273,6 +286,8 @@ public final class Postmortem implements Timeline.Listener {
           holding.heartbeats.add(entry.time());
           holding.lastHeartbeat = entry.time();
           holding.lastSequence = event.getSequence();
+          // The accrual detector moves the deadline with every heartbeat: follow the rules.
+          holding.staleAfterMs = LockStateMachine.staleAfterMs(state);
         }
         LockStatus before = judgement.before();
         if (before == LockStatus.STALE
@@ -306,7 +321,7 @@ public final class Postmortem implements Timeline.Listener {
       case RELEASED -> {
         if (holding != null && holding.token == event.getFencingToken()) {
           holding.endHold(entry.time(), "released");
-          close(holding, entry.time(), "released");
+          close(holding, entry.time(), Ending.RELEASED, "released");
         }
         fact(
             entry,
@@ -322,7 +337,7 @@ public final class Postmortem implements Timeline.Listener {
       }
       case RECLAIMED -> {
         if (holding != null && holding.token == event.getFencingToken()) {
-          close(holding, entry.time(), "reclaimed by " + event.getActor());
+          close(holding, entry.time(), Ending.RECLAIMED, "reclaimed by " + event.getActor());
         }
         fact(
             entry,
@@ -359,7 +374,11 @@ public final class Postmortem implements Timeline.Listener {
     Holding previous = open.get(entry.lockId());
     if (previous != null) {
       previous.endHold(entry.time(), "superseded");
-      close(previous, entry.time(), "superseded by token " + event.getFencingToken());
+      close(
+          previous,
+          entry.time(),
+          Ending.SUPERSEDED,
+          "superseded by token " + event.getFencingToken());
     }
     Holding next =
         new Holding(
@@ -369,7 +388,7 @@ public final class Postmortem implements Timeline.Listener {
             entry.time(),
             entry.time(),
             state.getHeartbeatIntervalMs(),
-            state.getThresholdMs(),
+            LockStateMachine.staleAfterMs(state),
             entry.time());
     next.lastSequence = event.getSequence();
     holdings.add(next);
@@ -412,8 +431,9 @@ public final class Postmortem implements Timeline.Listener {
     }
   }
 
-  private void close(Holding holding, Instant at, String endedBy) {
+  private void close(Holding holding, Instant at, Ending ending, String endedBy) {
     holding.end = at;
+    holding.ending = ending;
     holding.endedBy = endedBy;
     open.remove(holding.lockId);
   }
@@ -593,7 +613,7 @@ public final class Postmortem implements Timeline.Listener {
     List<Fact> all = new ArrayList<>(facts);
     for (Holding holding : holdings) {
       Instant frozenFrom = holding.lastHeartbeat;
-      boolean reclaimed = holding.endedBy != null && holding.endedBy.startsWith("reclaimed");
+      boolean reclaimed = holding.ending == Ending.RECLAIMED;
       if (reclaimed && frozenFrom != null) {
         all.add(
             new Fact(
@@ -643,11 +663,11 @@ public final class Postmortem implements Timeline.Listener {
    * longer than the lock's own staleness threshold, as the app judged it.
    */
   Instant frozenUntil(Holding holding) {
-    if (holding.lastHeartbeat == null || holding.thresholdMs == null) {
+    if (holding.lastHeartbeat == null || holding.staleAfterMs == null) {
       return null;
     }
     Instant end = holding.end != null ? holding.end : to();
     Duration silent = Duration.between(holding.lastHeartbeat, end);
-    return silent.toMillis() > holding.thresholdMs ? end : null;
+    return silent.toMillis() > holding.staleAfterMs ? end : null;
   }
 }

@@ -27,9 +27,13 @@ public final class PostmortemJson {
       node.put("token", holding.token);
       node.put("acquiredAt", text(holding.acquiredAt));
       node.put("end", text(holding.end));
+      node.put("ending", holding.ending == null ? null : holding.ending.name());
       node.put("endedBy", holding.endedBy);
       if (holding.thresholdMs != null) {
         node.put("thresholdMs", holding.thresholdMs);
+      }
+      if (holding.staleAfterMs != null) {
+        node.put("staleAfterMs", holding.staleAfterMs);
       }
       node.put("heartbeats", holding.heartbeats.size());
       node.put("lastHeartbeatObservedAt", text(holding.lastHeartbeat));
