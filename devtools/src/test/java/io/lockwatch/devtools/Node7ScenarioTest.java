@@ -135,6 +135,8 @@ class Node7ScenarioTest {
             "incidents",
             "show",
             id,
+            "--html",
+            dir.resolve("incident.html").toString(),
             "--bootstrap-servers",
             stack.bootstrapServers(),
             "--registry-url",
@@ -152,7 +154,10 @@ class Node7ScenarioTest {
         .contains("next holder node-3 acquired on token " + result.nextToken())
         .contains("zombie writes: 1")
         .contains("ended: ALL_CLEAR")
-        .contains(IncidentStory.allClear(incident).orElseThrow());
+        .contains(IncidentStory.allClear(incident).orElseThrow())
+        .endsWith("HTML report: " + dir.resolve("incident.html") + "\n");
+    assertThat(Files.readString(dir.resolve("incident.html")))
+        .contains("reclaimed by " + Node7Scenario.TRIGGER);
   }
 
   private static LockEvent decode(TopicCatalog catalog, ConsumerRecord<byte[], byte[]> record) {

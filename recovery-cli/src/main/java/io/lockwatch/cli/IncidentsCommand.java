@@ -209,6 +209,17 @@ public final class IncidentsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The incident id, e.g. aim_lock_config.conf@42.")
     String id;
 
+    @Option(
+        names = "--html",
+        paramLabel = "FILE",
+        description =
+            "Where to write the postmortem HTML of the incident's lock around it (default:"
+                + " incident-<ID>.html in the current directory).")
+    java.nio.file.Path html;
+
+    @Option(names = "--no-html", description = "Write no HTML report.")
+    boolean noHtml;
+
     @Override
     public Integer call() throws Exception {
       List<Incident> revisions = read(connection).get(id);
@@ -249,7 +260,51 @@ public final class IncidentsCommand implements Callable<Integer> {
       table.print(out);
       out.println();
       IncidentStory.figures(last, times).forEach(out::println);
+      if (!noHtml) {
+        java.nio.file.Path report =
+            html != null
+                ? html
+                : java.nio.file.Path.of(
+                    "incident-" + id.replaceAll("[^A-Za-z0-9._@#-]", "_") + ".html");
+        java.nio.file.Files.writeString(
+            report,
+            io.lockwatch.cli.postmortem.PostmortemHtml.render(postmortem(last, times)),
+            java.nio.charset.StandardCharsets.UTF_8);
+        out.println("HTML report: " + report);
+      }
       return ExitCodes.DONE;
+    }
+
+    /** The postmortem of the incident's lock, from a threshold before its last heartbeat on. */
+    private io.lockwatch.cli.postmortem.Postmortem postmortem(Incident incident, Times times)
+        throws Exception {
+      io.lockwatch.core.LockwatchConfig config = connection.config();
+      Map<String, Object> client = config.clientConfig();
+      Instant anchor =
+          incident.getLastHeartbeatObservedAt() != null
+              ? incident.getLastHeartbeatObservedAt()
+              : incident.getDetectedAt();
+      Instant from = anchor.minusMillis(Math.max(incident.getThresholdMs(), 1_000) * 2);
+      Instant to =
+          (incident.getResolvedAt() != null ? incident.getResolvedAt() : Instant.now())
+              .plusSeconds(1);
+      io.lockwatch.cli.history.Selection lock =
+          io.lockwatch.cli.history.Selection.lock(incident.getLockId());
+      io.lockwatch.cli.postmortem.Postmortem postmortem =
+          new io.lockwatch.cli.postmortem.Postmortem(times, lock, from, to);
+      io.lockwatch.cli.history.Timeline.walk(
+          new io.lockwatch.cli.history.KafkaHistory(
+              client,
+              TopicCatalog.fromConfig(client),
+              connection.timeout(),
+              io.lockwatch.cli.output.Progress.NONE),
+          from,
+          to,
+          lock,
+          new io.lockwatch.cli.history.HistoryFold(
+              new io.lockwatch.core.LockStateMachine(config.watchPolicy())),
+          postmortem);
+      return postmortem;
     }
   }
 }

@@ -274,6 +274,7 @@ final class ChaosRun implements AutoCloseable {
             .groupId(prefix + "-trigger")
             .actor("chaos-trigger")
             .maxReclaimsPerMinute(10_000)
+            .onOutcome(this::nextHolderTakes)
             .build()
             .start();
     for (int node = 0; node < NODES; node++) {
@@ -317,6 +318,79 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
+  /**
+   * After a reclaim, the lock's next holder (the last node, never frozen) takes it on a higher
+   * token and beats until the end, as a fleet does: the incident then recovers to ALL CLEAR.
+   */
+  private void nextHolderTakes(ReclaimTrigger.Outcome outcome) {
+    if (!outcome.result().reclaimed() || !running.get()) {
+      return;
+    }
+    String lockId = outcome.command().getLockId();
+    Beat next = new Beat(nodes.get(NODES - 1), outcome.command().getFencingToken() + 1_000);
+    try {
+      next.publisher().acquired(lockId, next.token(), INTERVAL).get(30, TimeUnit.SECONDS);
+      beating.put(lockId, next);
+      nextHoldings.incrementAndGet();
+    } catch (Exception e) {
+      System.out.println("Chaos: the next holder could not take " + lockId + ": " + e);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger nextHoldings =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Incidents as the app published them (latest revision of each), and their figures. */
+  String incidentFigures() throws Exception {
+    Map<String, io.lockwatch.events.Incident> latest = new TreeMap<>();
+    String topic = topics.incidents().name();
+    for (ConsumerRecord<byte[], byte[]> record :
+        BoundedTopicReader.readAll(clientConfig, topic, Duration.ofSeconds(30))) {
+      io.lockwatch.events.Incident incident =
+          topics.incidents().valueSerde().deserializer().deserialize(topic, record.value());
+      latest.merge(
+          incident.getIncidentId(), incident, (a, b) -> a.getRevision() > b.getRevision() ? a : b);
+    }
+    Map<String, Integer> ends = new TreeMap<>();
+    List<Long> detect = new ArrayList<>();
+    List<Long> recover = new ArrayList<>();
+    for (io.lockwatch.events.Incident incident : latest.values()) {
+      ends.merge(
+          incident.getResolution() != null
+              ? incident.getResolution().name()
+              : incident.getState().name(),
+          1,
+          Integer::sum);
+      detect.add(incident.getTimeToDetectMs());
+      if (incident.getTimeToRecoverMs() != null) {
+        recover.add(incident.getTimeToRecoverMs());
+      }
+    }
+    return String.format(
+        "%d incidents %s (%d next holdings); time to detect p50 %s, max %s; time to recover"
+            + " (last heartbeat to ALL CLEAR) p50 %s, max %s",
+        latest.size(),
+        ends,
+        nextHoldings.get(),
+        seconds(percentile(detect, 50)),
+        seconds(percentile(detect, 100)),
+        seconds(percentile(recover, 50)),
+        seconds(percentile(recover, 100)));
+  }
+
+  private static Long percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static String seconds(Long millis) {
+    return millis == null ? "-" : String.format("%.1f s", millis / 1000.0);
+  }
+
   private int live() {
     return all.size() - spares.size();
   }
@@ -356,7 +430,17 @@ final class ChaosRun implements AutoCloseable {
     List<Command> commands = commands();
     int unfolded = awaitOutcomesFolded(commands, Duration.ofSeconds(60));
     long observedUpTo = System.currentTimeMillis();
-    Report report = ChaosVerifier.verify(inputs(), commands, THRESHOLD, SLACK, observedUpTo);
+    List<InputEvent> inputs = inputs();
+    Report report =
+        ChaosVerifier.verify(
+            inputs,
+            commands,
+            THRESHOLD,
+            SLACK,
+            observedUpTo,
+            lockId ->
+                logOutages.getOrDefault(
+                    LockPartitioner.partitionOf(lockId, PARTITIONS), List.of()));
     Map<String, Integer> deadLetters = new TreeMap<>();
     Map<String, Integer> deadLetteredOffsets = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record :
@@ -616,12 +700,28 @@ final class ChaosRun implements AutoCloseable {
     return commands;
   }
 
+  // Per input partition: spans in which it took no record at all (its leader gone), from the
+  // last append before to the first after; read with the inputs.
+  private final Map<Integer, List<long[]>> logOutages = new HashMap<>();
+
   private List<InputEvent> inputs() throws Exception {
     List<InputEvent> inputs = new ArrayList<>();
     var deserializer = topics.lockEvents().valueSerde().deserializer();
+    Map<Integer, Long> lastAppend = new HashMap<>();
+    logOutages.clear();
     for (ConsumerRecord<byte[], byte[]> record :
         BoundedTopicReader.readAll(
             clientConfig, topics.lockEvents().name(), Duration.ofSeconds(30))) {
+      Long previous = lastAppend.put(record.partition(), record.timestamp());
+      // Ticks come every 250 ms from each instance and holders beat every second: a longer pause
+      // than the app's clock-jump bound in every record of a partition is an outage of its log.
+      if (previous != null
+          && record.timestamp() - previous
+              > LockwatchTopology.DEFAULT_CLOCK_JUMP_BOUND.toMillis()) {
+        logOutages
+            .computeIfAbsent(record.partition(), partition -> new ArrayList<>())
+            .add(new long[] {previous, record.timestamp()});
+      }
       LockEvent event;
       try {
         event = deserializer.deserialize(record.topic(), record.value());

@@ -42,6 +42,7 @@ class ChaosSuiteTest {
           result.outcomesNotFolded(),
           run.work(),
           result.table());
+      System.out.println("Chaos incidents: " + run.incidentFigures());
       assertExactlyOnce(result);
       assertThat(result.deadLetters())
           .as("every poison record dead-lettered")

@@ -109,6 +109,22 @@ final class ChaosVerifier {
       Duration threshold,
       Duration slack,
       long observedUpTo) {
+    return verify(inputs, commands, threshold, slack, observedUpTo, lockId -> List.of());
+  }
+
+  /**
+   * As above, knowing the outages of each lock's log ({@code [from, to]} append times between which
+   * its partition took no record at all, ticks included: its leader was gone). A holder cannot be
+   * heard while its log is down, and the app judges a silence across such an outage from its end (a
+   * fresh threshold, as etcd extends leases on a new leader): so does the verifier.
+   */
+  static Report verify(
+      List<InputEvent> inputs,
+      List<Command> commands,
+      Duration threshold,
+      Duration slack,
+      long observedUpTo,
+      java.util.function.Function<String, List<long[]>> outagesOf) {
     Map<Holding, List<InputEvent>> byHolding = new LinkedHashMap<>();
     for (InputEvent event : inputs) {
       byHolding
@@ -129,7 +145,8 @@ final class ChaosVerifier {
     new TreeMap<>(byHolding)
         .forEach(
             (holding, events) -> {
-              long[] silence = longestSilence(events, observedUpTo);
+              long[] silence =
+                  longestSilence(events, observedUpTo, outagesOf.apply(holding.lockId()));
               long ms = silence[0];
               Verdict verdict =
                   ms > threshold.plus(slack).toMillis()
@@ -148,7 +165,8 @@ final class ChaosVerifier {
    * silence; a trigger's RECLAIMED: until then; neither: until {@code observedUpTo}). A trigger's
    * RECLAIM_REJECTED does not end the holding.
    */
-  private static long[] longestSilence(List<InputEvent> events, long observedUpTo) {
+  private static long[] longestSilence(
+      List<InputEvent> events, long observedUpTo, List<long[]> outages) {
     long longest = 0;
     long from = -1;
     long last = -1;
@@ -163,17 +181,36 @@ final class ChaosVerifier {
         break;
       }
       if (event.type() == LockEventType.ACQUIRED || event.type() == LockEventType.HEARTBEAT) {
-        if (last >= 0 && event.appendTime() - last > longest) {
-          longest = event.appendTime() - last;
-          from = last;
+        if (last >= 0) {
+          long start = afterOutages(last, event.appendTime(), outages);
+          if (event.appendTime() - start > longest) {
+            longest = event.appendTime() - start;
+            from = start;
+          }
         }
         last = event.appendTime();
       }
     }
-    if (last >= 0 && end - last > longest) {
-      longest = end - last;
-      from = last;
+    if (last >= 0) {
+      long start = afterOutages(last, end, outages);
+      if (end - start > longest) {
+        longest = end - start;
+        from = start;
+      }
     }
     return new long[] {longest, from};
+  }
+
+  /**
+   * Where a silence from {@code from} to {@code to} counts from: the end of the last outage in it.
+   */
+  private static long afterOutages(long from, long to, List<long[]> outages) {
+    long start = from;
+    for (long[] outage : outages) {
+      if (outage[1] > start && outage[1] <= to) {
+        start = outage[1];
+      }
+    }
+    return start;
   }
 }

@@ -128,4 +128,33 @@ class ChaosVerifierTest {
   private static InputEvent event(String lockId, LockEventType type, long appendTime) {
     return new InputEvent(lockId, 1, type, appendTime);
   }
+
+  @Test
+  void shouldJudgeASilenceFromTheEndOfALogOutageWhenTheLogWasDownDuringIt() {
+    List<ChaosVerifier.InputEvent> inputs =
+        List.of(
+            new ChaosVerifier.InputEvent("a.conf", 1, LockEventType.ACQUIRED, 0),
+            new ChaosVerifier.InputEvent("a.conf", 1, LockEventType.HEARTBEAT, 1_000),
+            new ChaosVerifier.InputEvent("a.conf", 1, LockEventType.HEARTBEAT, 8_600),
+            new ChaosVerifier.InputEvent("a.conf", 1, LockEventType.RELEASED, 9_000));
+    Duration threshold = Duration.ofSeconds(6);
+    Duration slack = Duration.ofMillis(500);
+
+    ChaosVerifier.Report withoutOutage =
+        ChaosVerifier.verify(inputs, List.of(), threshold, slack, 10_000);
+    ChaosVerifier.Report acrossOutage =
+        ChaosVerifier.verify(
+            inputs,
+            List.of(),
+            threshold,
+            slack,
+            10_000,
+            lockId -> List.of(new long[] {1_100, 7_900}));
+
+    assertThat(withoutOutage.missed()).as("7.6 s silent, the log up").hasSize(1);
+    assertThat(acrossOutage.missed()).as("silent 0.7 s after the log came back").isEmpty();
+    // Its longest silence is now the 1 s before its first heartbeat: a live holder.
+    assertThat(acrossOutage.holdings().get(0).longestSilenceMs()).isEqualTo(1_000);
+    assertThat(acrossOutage.holdings().get(0).verdict()).isEqualTo(Verdict.MUST_NOT);
+  }
 }

@@ -97,6 +97,31 @@ class PrometheusIntegrationTest {
         assertThat(alert.at("/annotations/summary").asText())
             .matches("Lockwatch found [0-9.]+ frozen lock\\(s\\) in the last 5 minutes");
 
+        // Its incident, open (no trigger here), through the API and in the gauge Prometheus
+        // scrapes.
+        JsonNode incidents =
+            JSON.readTree(
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://127.0.0.1:" + app.httpPort() + "/incidents?open=true"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body());
+        assertThat(incidents.path("count").asInt()).isEqualTo(1);
+        assertThat(incidents.at("/incidents/0/incidentId").asText())
+            .isEqualTo("aim_lock_config.conf@41");
+        // No trigger confirms it: issued, and unconfirmed once the confirm timeout passes.
+        assertThat(incidents.at("/incidents/0/state").asText())
+            .isIn("RECLAIM_ISSUED", "UNCONFIRMED");
+        await(
+            "the open-incident gauge",
+            Duration.ofSeconds(60),
+            () ->
+                query(api, "sum(lockwatch_incidents_open) == 1").isEmpty()
+                    ? null
+                    : JSON.createObjectNode());
+
         // Every dashboard panel's queries parse and return series.
         JsonNode dashboard =
             JSON.readTree(docker.resolve("grafana/dashboards/lockwatch.json").toFile());
