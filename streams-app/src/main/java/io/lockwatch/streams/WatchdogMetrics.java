@@ -62,7 +62,11 @@ public final class WatchdogMetrics implements AutoCloseable {
   private final Counter checkFailures;
   private final Counter registryUnavailable;
   private final Counter threadsReplaced;
-  private volatile long registryUnavailableAtMillis = -1;
+  private volatile long registryUnavailableAtMillis = NEVER;
+
+  /** {@link #registryUnavailableAtMillis()} when the registry never failed. */
+  public static final long NEVER = Long.MIN_VALUE;
+
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Timer detectionDelay;
   private final MultiGauge locks;
@@ -367,7 +371,8 @@ public final class WatchdogMetrics implements AutoCloseable {
 
   public void registryUnavailable() {
     registryUnavailable.increment();
-    registryUnavailableAtMillis = System.currentTimeMillis();
+    // Monotonic: how long ago, never when by the host's clock (which may be stepped).
+    registryUnavailableAtMillis = System.nanoTime() / 1_000_000;
   }
 
   private final Map<Integer, double[]> clockOffsets = new ConcurrentHashMap<>();
@@ -479,7 +484,10 @@ public final class WatchdogMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** When a record last waited for an unreachable registry (epoch millis), or -1. */
+  /**
+   * When a record last waited for an unreachable registry, on the monotonic clock ({@code
+   * System.nanoTime()} in milliseconds: for ages only), or {@link #NEVER}.
+   */
   public long registryUnavailableAtMillis() {
     return registryUnavailableAtMillis;
   }

@@ -166,8 +166,8 @@ public final class LockwatchHttpServer implements AutoCloseable {
 
   private boolean waitingForRegistry() {
     long registryDownAt = metrics.registryUnavailableAtMillis();
-    return registryDownAt >= 0
-        && System.currentTimeMillis() - registryDownAt < REGISTRY_OUTAGE_MEMORY.toMillis();
+    return registryDownAt != WatchdogMetrics.NEVER
+        && System.nanoTime() / 1_000_000 - registryDownAt < REGISTRY_OUTAGE_MEMORY.toMillis();
   }
 
   public void start(KafkaStreams streams) {
@@ -233,7 +233,7 @@ public final class LockwatchHttpServer implements AutoCloseable {
           body.put(
               "waiting",
               "the schema registry could not be reached "
-                  + (System.currentTimeMillis() - registryDownAt) / 1000
+                  + (System.nanoTime() / 1_000_000 - registryDownAt) / 1000
                   + " s ago; records are waited for, not skipped");
         }
         send(exchange, ready() ? 200 : 503, body);

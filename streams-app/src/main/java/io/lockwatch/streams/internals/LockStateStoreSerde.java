@@ -71,9 +71,16 @@ public final class LockStateStoreSerde implements Serde<LockState> {
     out.writeNullableDouble(state.getHeartbeatLongestGapMs());
     out.writeLong(state.getHeartbeatSamples());
     out.writeNullableLong(state.getSuspectAfterMs());
-    out.writeString(state.getLastIncidentId());
-    out.writeBytes(
-        state.getIncident() == null ? null : IncidentStoreSerde.encode(state.getIncident()));
+    // One byte on every heartbeat's write when the lock never had an incident: which follow.
+    int incidentFields =
+        (state.getLastIncidentId() != null ? 1 : 0) | (state.getIncident() != null ? 2 : 0);
+    out.writeByte(incidentFields);
+    if (state.getLastIncidentId() != null) {
+      out.writeString(state.getLastIncidentId());
+    }
+    if (state.getIncident() != null) {
+      out.writeBytes(IncidentStoreSerde.encode(state.getIncident()));
+    }
     return out.toByteArray();
   }
 
@@ -124,9 +131,13 @@ public final class LockStateStoreSerde implements Serde<LockState> {
       String lastIncidentId = null;
       Incident incident = null;
       if (version >= 3) {
-        lastIncidentId = in.readString();
-        byte[] encoded = in.readBytes();
-        incident = encoded == null ? null : IncidentStoreSerde.decode(encoded);
+        int incidentFields = in.readByte();
+        if ((incidentFields & 1) != 0) {
+          lastIncidentId = in.readString();
+        }
+        if ((incidentFields & 2) != 0) {
+          incident = IncidentStoreSerde.decode(in.readBytes());
+        }
       }
       in.expectEnd();
       return new LockState(

@@ -60,7 +60,7 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
 
   @Override
   public boolean caughtUp(TopicPartition partition, long nextOffset) {
-    long now = System.currentTimeMillis();
+    long now = System.nanoTime() / 1_000_000; // ages on the monotonic clock
     boolean fresh = now - readAtMillis <= refresh.toMillis() * 10;
     Long stable = stableOffsets.get(partition);
     long position = Math.max(nextOffset, committedOffsets.getOrDefault(partition, -1L));
@@ -143,7 +143,7 @@ public final class OffsetLagGate implements JudgementGate, AutoCloseable {
       stableOffsets = stable;
       earliestOffsets = earliest;
       committedOffsets = committed;
-      readAtMillis = System.currentTimeMillis();
+      readAtMillis = System.nanoTime() / 1_000_000;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

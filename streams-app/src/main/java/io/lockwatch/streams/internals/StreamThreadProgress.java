@@ -37,7 +37,9 @@ public final class StreamThreadProgress implements AutoCloseable {
   private final ScheduledExecutorService timer = DaemonScheduler.named("lockwatch-thread-progress");
 
   public StreamThreadProgress(KafkaStreams streams, Duration stallLimit, Consumer<String> onStall) {
-    this(streams::state, streams::metrics, stallLimit, onStall, System::currentTimeMillis);
+    // The monotonic clock: a host clock stepped by minutes must not look like a stalled thread.
+    this(
+        streams::state, streams::metrics, stallLimit, onStall, () -> System.nanoTime() / 1_000_000);
   }
 
   StreamThreadProgress(

@@ -62,9 +62,8 @@ class LockStateStoreSerdeTest {
     LockState sparse = sparse("written-by-0.1", 90_000L);
     byte[] v2 = serde.serializer().serialize("t", sparse);
     // Version 1 ends where version 2's six new fields begin: the detector (1 byte), three null
-    // doubles (1 byte each), a long (8) and a null long (1); then version 3's null string and null
-    // bytes (4 each).
-    byte[] v1 = Arrays.copyOf(v2, v2.length - 13 - 8);
+    // doubles (1 byte each), a long (8) and a null long (1); then version 3's incident byte.
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 13 - 1);
     v1[0] = 1;
 
     LockState read = serde.deserializer().deserialize("t", v1);
@@ -78,7 +77,7 @@ class LockStateStoreSerdeTest {
   void shouldReadAVersion2RecordWithNoIncidentWhenStoredBeforeIncidents() {
     LockState sparse = sparse("written-by-0.2", 90_000L);
     byte[] v3 = serde.serializer().serialize("t", sparse);
-    byte[] v2 = Arrays.copyOf(v3, v3.length - 8);
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 1);
     v2[0] = 2;
 
     LockState read = serde.deserializer().deserialize("t", v2);
