@@ -354,7 +354,19 @@ final class ChaosRun implements AutoCloseable {
     Map<String, Integer> ends = new TreeMap<>();
     List<Long> detect = new ArrayList<>();
     List<Long> recover = new ArrayList<>();
+    List<Long> toConfirm = new ArrayList<>();
+    List<Long> confirmToClear = new ArrayList<>();
     for (io.lockwatch.events.Incident incident : latest.values()) {
+      if (incident.getReclaimConfirmedAt() != null) {
+        toConfirm.add(
+            Duration.between(incident.getDetectedAt(), incident.getReclaimConfirmedAt())
+                .toMillis());
+        if (incident.getResolvedAt() != null) {
+          confirmToClear.add(
+              Duration.between(incident.getReclaimConfirmedAt(), incident.getResolvedAt())
+                  .toMillis());
+        }
+      }
       ends.merge(
           incident.getResolution() != null
               ? incident.getResolution().name()
@@ -368,14 +380,20 @@ final class ChaosRun implements AutoCloseable {
     }
     return String.format(
         "%d incidents %s (%d next holdings); time to detect p50 %s, max %s; time to recover"
-            + " (last heartbeat to ALL CLEAR) p50 %s, max %s",
+            + " (last heartbeat to ALL CLEAR) p50 %s, max %s; of which detection to the"
+            + " trigger's confirmation p50 %s, max %s, and confirmation to ALL CLEAR p50 %s,"
+            + " max %s",
         latest.size(),
         ends,
         nextHoldings.get(),
         seconds(percentile(detect, 50)),
         seconds(percentile(detect, 100)),
         seconds(percentile(recover, 50)),
-        seconds(percentile(recover, 100)));
+        seconds(percentile(recover, 100)),
+        seconds(percentile(toConfirm, 50)),
+        seconds(percentile(toConfirm, 100)),
+        seconds(percentile(confirmToClear, 50)),
+        seconds(percentile(confirmToClear, 100)));
   }
 
   private static Long percentile(List<Long> values, int p) {
