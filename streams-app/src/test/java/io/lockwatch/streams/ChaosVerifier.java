@@ -115,8 +115,10 @@ final class ChaosVerifier {
   /**
    * As above, knowing the outages of each lock's log ({@code [from, to]} append times between which
    * its partition took no record at all, ticks included: its leader was gone). A holder cannot be
-   * heard while its log is down, and the app judges a silence across such an outage from its end (a
-   * fresh threshold, as etcd extends leases on a new leader): so does the verifier.
+   * heard while its log is down: a holding must be reclaimed only if it was silent too long counted
+   * from the outage's end (the app's fresh threshold, as etcd extends leases on a new leader); one
+   * silent too long only across an outage may go either way (the app judges afresh when its ticker
+   * saw the log go blind, else on the raw silence).
    */
   static Report verify(
       List<InputEvent> inputs,
@@ -147,11 +149,16 @@ final class ChaosVerifier {
             (holding, events) -> {
               long[] silence =
                   longestSilence(events, observedUpTo, outagesOf.apply(holding.lockId()));
+              long raw = longestSilence(events, observedUpTo, List.of())[0];
               long ms = silence[0];
+              // Must: silent too long even counted from the end of any outage of its log. Must
+              // not: never silent long, outages included. Across an outage, either: the app
+              // judges afresh from it when its ticker saw the log go blind, else on the raw
+              // silence.
               Verdict verdict =
                   ms > threshold.plus(slack).toMillis()
                       ? Verdict.MUST
-                      : ms < threshold.minus(slack).toMillis() ? Verdict.MUST_NOT : Verdict.EITHER;
+                      : raw < threshold.minus(slack).toMillis() ? Verdict.MUST_NOT : Verdict.EITHER;
               List<Long> times = new ArrayList<>(issued.getOrDefault(holding, List.of()));
               times.sort(Comparator.naturalOrder());
               judged.add(new Judged(holding, verdict, ms, silence[1], List.copyOf(times)));
