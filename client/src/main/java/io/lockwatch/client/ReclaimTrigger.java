@@ -10,12 +10,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -175,36 +173,9 @@ public final class ReclaimTrigger implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits without leaving the consumer group: polls all the while (so max.poll.interval.ms is never
-   * exceeded) with every partition paused, and puts back anything a rebalance let through.
-   */
+  /** Waits without leaving the consumer group (see {@link PausedPolling}). */
   private void pollingSleep(long millis) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
-    paused.removeAll(consumer.paused());
-    consumer.pause(paused);
-    try {
-      long left;
-      while (running && (left = until - System.nanoTime()) > 0) {
-        ConsumerRecords<String, ReclaimCommand> unexpected =
-            consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)));
-        for (TopicPartition partition : unexpected.partitions()) {
-          // Newly assigned while paused: read again later, in order.
-          consumer.seek(partition, unexpected.records(partition).get(0).offset());
-        }
-        Set<TopicPartition> fresh = new HashSet<>(consumer.assignment());
-        fresh.removeAll(consumer.paused());
-        consumer.pause(fresh);
-        paused.addAll(fresh);
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-      }
-    } finally {
-      paused.retainAll(consumer.assignment());
-      consumer.resume(paused);
-    }
+    PausedPolling.sleep(consumer, millis, () -> running);
   }
 
   private void handle(ReclaimCommand command) throws InterruptedException {

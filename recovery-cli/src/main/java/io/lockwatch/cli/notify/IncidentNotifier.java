@@ -1,5 +1,6 @@
 package io.lockwatch.cli.notify;
 
+import io.lockwatch.client.PausedPolling;
 import io.lockwatch.core.incident.IncidentRules;
 import io.lockwatch.events.Incident;
 import io.lockwatch.schemas.topics.BoundedTopicReader;
@@ -206,35 +207,9 @@ public final class IncidentNotifier implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits without leaving the consumer group: polls with every partition paused, and puts back
-   * anything a rebalance let through (hand-rolled, as in the reclaim trigger: a retry library's
-   * sleep would not poll, and a long one would cost the group membership).
-   */
+  /** Waits without leaving the consumer group (see {@link PausedPolling}). */
   private void pollingSleep(long millis) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
-    consumer.pause(paused);
-    try {
-      long left;
-      while (running && (left = until - System.nanoTime()) > 0) {
-        ConsumerRecords<String, Incident> unexpected =
-            consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)));
-        for (TopicPartition partition : unexpected.partitions()) {
-          consumer.seek(partition, unexpected.records(partition).get(0).offset());
-        }
-        Set<TopicPartition> fresh = new HashSet<>(consumer.assignment());
-        fresh.removeAll(consumer.paused());
-        consumer.pause(fresh);
-        paused.addAll(fresh);
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-      }
-    } finally {
-      paused.retainAll(consumer.assignment());
-      consumer.resume(paused);
-    }
+    PausedPolling.sleep(consumer, millis, () -> running);
   }
 
   @Override

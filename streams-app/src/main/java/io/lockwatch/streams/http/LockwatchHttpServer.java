@@ -289,44 +289,14 @@ public final class LockwatchHttpServer implements AutoCloseable {
     }
     ArrayNode unreachable = LockJson.MAPPER.createArrayNode();
     if (!"local".equals(query.get("scope"))) {
-      Map<String, CompletableFuture<Answer>> asked = new java.util.LinkedHashMap<>();
-      for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
-        if (instance.hostInfo().equals(self) || instance.hostInfo().port() <= 0) {
-          continue;
-        }
-        Map<String, String> remoteQuery = new HashMap<>();
-        remoteQuery.put("scope", "local");
-        remoteQuery.put("limit", "1000");
-        if (openOnly) {
-          remoteQuery.put("open", "true");
-        }
-        asked.put(
-            instance.hostInfo().host() + ":" + instance.hostInfo().port(),
-            getAsync(instance.hostInfo(), "/incidents", remoteQuery));
+      Map<String, String> remoteQuery = new HashMap<>();
+      remoteQuery.put("scope", "local");
+      remoteQuery.put("limit", "1000");
+      if (openOnly) {
+        remoteQuery.put("open", "true");
       }
-      long deadline = System.nanoTime() + PEER_DEADLINE.toNanos();
-      for (Map.Entry<String, CompletableFuture<Answer>> peer : asked.entrySet()) {
-        try {
-          Answer remote =
-              peer.getValue()
-                  .get(
-                      Math.max(0, deadline - System.nanoTime()),
-                      java.util.concurrent.TimeUnit.NANOSECONDS);
-          if (remote.status() != 200) {
-            unreachable.add(peer.getKey() + " (" + remote.status() + ")");
-            continue;
-          }
-          remote.body().path("incidents").forEach(found::add);
-        } catch (java.util.concurrent.TimeoutException e) {
-          peer.getValue().cancel(true);
-          unreachable.add(peer.getKey() + " (no answer in " + PEER_DEADLINE.toMillis() + " ms)");
-        } catch (java.util.concurrent.ExecutionException e) {
-          unreachable.add(peer.getKey());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-      }
+      askPeers("/incidents", remoteQuery, unreachable)
+          .forEach(answer -> answer.path("incidents").forEach(found::add));
     }
     // Open first, newest detection first; then ended, newest end first; the id breaks ties.
     found.sort(
@@ -360,6 +330,50 @@ public final class LockwatchHttpServer implements AutoCloseable {
       body.set("unreachableInstances", unreachable);
     }
     send(exchange, 200, body);
+  }
+
+  /**
+   * Asks every other instance for {@code path} at once, under one deadline: a peer that does not
+   * answer costs a request PEER_DEADLINE at most, not a timeout per peer. The answers that came
+   * (200s); the others are added to {@code unreachable}, with why.
+   */
+  private List<JsonNode> askPeers(String path, Map<String, String> query, ArrayNode unreachable)
+      throws IOException {
+    Map<String, CompletableFuture<Answer>> asked = new java.util.LinkedHashMap<>();
+    for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+      if (instance.hostInfo().equals(self) || instance.hostInfo().port() <= 0) {
+        continue;
+      }
+      String address = instance.hostInfo().host() + ":" + instance.hostInfo().port();
+      asked.put(address, getAsync(instance.hostInfo(), path, query));
+    }
+    List<JsonNode> answers = new ArrayList<>();
+    long deadline = System.nanoTime() + PEER_DEADLINE.toNanos();
+    for (Map.Entry<String, CompletableFuture<Answer>> peer : asked.entrySet()) {
+      String address = peer.getKey();
+      try {
+        Answer remote =
+            peer.getValue()
+                .get(
+                    Math.max(0, deadline - System.nanoTime()),
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (remote.status() != 200) {
+          // Rebalancing or restoring: its part is missing from this answer, and it says so.
+          unreachable.add(address + " (" + remote.status() + ")");
+          continue;
+        }
+        answers.add(remote.body());
+      } catch (java.util.concurrent.TimeoutException e) {
+        peer.getValue().cancel(true);
+        unreachable.add(address + " (no answer in " + PEER_DEADLINE.toMillis() + " ms)");
+      } catch (java.util.concurrent.ExecutionException e) {
+        unreachable.add(address);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    return answers;
   }
 
   private void listLocks(HttpExchange exchange, Map<String, String> query) throws IOException {
@@ -403,47 +417,14 @@ public final class LockwatchHttpServer implements AutoCloseable {
             local.next()));
     ArrayNode unreachable = LockJson.MAPPER.createArrayNode();
     if (!"local".equals(query.get("scope"))) {
-      // Every peer at once, under one deadline: a peer that does not answer costs this request
-      // PEER_DEADLINE at most, not a timeout per peer.
-      Map<String, CompletableFuture<Answer>> asked = new java.util.LinkedHashMap<>();
-      for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
-        if (instance.hostInfo().equals(self) || instance.hostInfo().port() <= 0) {
-          continue;
-        }
-        Map<String, String> remoteQuery = new HashMap<>(query);
-        remoteQuery.put("scope", "local");
-        remoteQuery.put("limit", Integer.toString(limit));
-        String address = instance.hostInfo().host() + ":" + instance.hostInfo().port();
-        asked.put(address, getAsync(instance.hostInfo(), "/locks", remoteQuery));
-      }
-      long deadline = System.nanoTime() + PEER_DEADLINE.toNanos();
-      for (Map.Entry<String, CompletableFuture<Answer>> peer : asked.entrySet()) {
-        String address = peer.getKey();
-        try {
-          Answer remote =
-              peer.getValue()
-                  .get(
-                      Math.max(0, deadline - System.nanoTime()),
-                      java.util.concurrent.TimeUnit.NANOSECONDS);
-          if (remote.status() != 200) {
-            // Rebalancing or restoring: its locks are missing from this answer, and it says so.
-            unreachable.add(address + " (" + remote.status() + ")");
-            continue;
-          }
-          List<JsonNode> locks = new ArrayList<>();
-          remote.body().path("locks").forEach(locks::add);
-          pages.add(
-              new LockPages.Page<>(
-                  locks, Optional.ofNullable(remote.body().path("next").textValue())));
-        } catch (java.util.concurrent.TimeoutException e) {
-          peer.getValue().cancel(true);
-          unreachable.add(address + " (no answer in " + PEER_DEADLINE.toMillis() + " ms)");
-        } catch (java.util.concurrent.ExecutionException e) {
-          unreachable.add(address);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
+      Map<String, String> remoteQuery = new HashMap<>(query);
+      remoteQuery.put("scope", "local");
+      remoteQuery.put("limit", Integer.toString(limit));
+      for (JsonNode answer : askPeers("/locks", remoteQuery, unreachable)) {
+        List<JsonNode> locks = new ArrayList<>();
+        answer.path("locks").forEach(locks::add);
+        pages.add(
+            new LockPages.Page<>(locks, Optional.ofNullable(answer.path("next").textValue())));
       }
     }
     LockPages.Page<JsonNode> page =
