@@ -22,7 +22,8 @@ class LockwatchDevCliTest {
         .startsWith("Usage: lockwatch [-hvV] [COMMAND]\n")
         .contains(
             "  schemas     Lockwatch's Avro contract and the schema registry.\n",
-            "                stopped.\n  demo        Replay the node-7 incident on the embedded stack.\n")
+            "  notify      Send each incident's changes to Alertmanager and/or PagerDuty,\n",
+            "                until stopped.\n  demo        Replay the node-7 incident on the embedded stack.\n")
         .contains("  up ", "  simulate ")
         .endsWith(
             "Exit codes:\n  0   done\n  1   failed (the message says why; -v shows the stack trace)\n  2   bad usage\n");

@@ -52,7 +52,7 @@ class DeploymentFilesTest {
             "config",
             "prometheus.yml");
     assertThat(config.exitCode()).as(config.output()).isZero();
-    assertThat(config.output()).contains("SUCCESS: 13 rules found");
+    assertThat(config.output()).contains("SUCCESS: 16 rules found");
   }
 
   @Test
@@ -82,11 +82,14 @@ class DeploymentFilesTest {
             "LockwatchDeadLettersGrowing",
             "LockwatchDetectionDelayHigh",
             "LockwatchDown",
+            "LockwatchIncidentEscalated",
+            "LockwatchIncidentNeedsOperator",
             "LockwatchJudgementsHeld",
             "LockwatchMassStale",
             "LockwatchNotReady",
             "LockwatchReclaimUnconfirmed",
             "LockwatchReclaimsRejected",
+            "LockwatchSlowRecovery",
             "LockwatchStaleLockDetected",
             "LockwatchStaleLocksPresent",
             "LockwatchZombieHeartbeats");
